@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+#include "nanoclaw/core/config.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "nanoclaw/core/env_file.hpp"
+#include "nanoclaw/core/errors.hpp"
+
+extern char** environ;
+
+namespace nanoclaw::core {
+namespace {
+
+std::optional<std::string> non_empty(const EnvMap& env, const std::string& key) {
+    auto it = env.find(key);
+    if (it == env.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+}
+
+std::filesystem::path home_directory(const EnvMap& env) {
+    if (auto home = non_empty(env, "HOME")) return *home;
+    if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_dir != nullptr) {
+        return pw->pw_dir;
+    }
+    return "/";
+}
+
+// Integer setting parsed like JS parseInt. A missing value keeps the default silently; a value
+// with no digits keeps the default with a warning (v1 would turn it into NaN, spec 10 §17 quirk 10).
+long long int_setting(const EnvMap& env, const std::string& key, long long def,
+                      std::vector<std::string>& warnings) {
+    auto raw = non_empty(env, key);
+    if (!raw) return def;
+    auto parsed = js_parse_int(*raw);
+    if (!parsed) {
+        warnings.push_back(fmt::format("{} is not a number ({:?}); using the default {}", key,
+                                       *raw, def));
+        return def;
+    }
+    return *parsed;
+}
+
+std::chrono::milliseconds timeout_setting(const EnvMap& env, const std::string& key,
+                                          long long def, std::vector<std::string>& warnings) {
+    long long v = int_setting(env, key, def, warnings);
+    if (v <= 0) {
+        warnings.push_back(fmt::format("{} must be positive (got {}); using the default {}", key,
+                                       v, def));
+        v = def;
+    }
+    return std::chrono::milliseconds(v);
+}
+
+// MAX_CONCURRENT_CONTAINERS / MAX_MESSAGES_PER_PROMPT rule: max(1, P), NaN or 0 -> default.
+int at_least_one(const EnvMap& env, const std::string& key, int def,
+                 std::vector<std::string>& warnings) {
+    long long p = int_setting(env, key, def, warnings);
+    if (p == 0) p = def;
+    if (p > 1'000'000) p = 1'000'000;
+    return static_cast<int>(std::max(1LL, p));
+}
+
+bool flag_off(const std::string& v) {
+    return v == "off" || v == "false" || v == "0" || v == "no";
+}
+
+std::string resolve_timezone(const EnvMap& env, const std::map<std::string, std::string>& dotenv,
+                             std::vector<std::string>& warnings) {
+    std::vector<std::pair<std::string, std::string>> candidates;
+    if (auto tz = non_empty(env, "TZ")) candidates.emplace_back("TZ", *tz);
+    if (auto it = dotenv.find("TZ"); it != dotenv.end()) candidates.emplace_back(".env TZ", it->second);
+    for (const auto& [source, tz] : candidates) {
+        if (is_valid_timezone(tz)) return tz;
+        warnings.push_back(fmt::format("{}={:?} is not a valid IANA time zone; ignoring it", source, tz));
+    }
+    return system_timezone();
+}
+
+} // namespace
+
+EnvMap process_env() {
+    EnvMap env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        std::string_view kv(*e);
+        auto eq = kv.find('=');
+        if (eq == std::string_view::npos) continue;
+        env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
+    }
+    return env;
+}
+
+bool is_valid_timezone(const std::string& tz) {
+    if (tz.empty()) return false;
+    try {
+        (void)date::locate_zone(tz);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::string system_timezone() {
+    try {
+        return std::string(date::current_zone()->name());
+    } catch (const std::exception&) {
+        return "UTC";
+    }
+}
+
+std::filesystem::path resolve_root(const std::optional<std::string>& cli_root, const EnvMap& env) {
+    std::filesystem::path root;
+    if (cli_root && !cli_root->empty()) {
+        root = *cli_root;
+    } else if (auto r = non_empty(env, "NANOCLAW_ROOT")) {
+        root = *r;
+    } else {
+        root = std::filesystem::current_path();
+    }
+    root = std::filesystem::absolute(root).lexically_normal();
+    if (!root.has_filename() && root != root.root_path()) root = root.parent_path();
+    return root;
+}
+
+Config load_config(const std::filesystem::path& root, const EnvMap& env) {
+    Config c;
+    auto& w = c.warnings;
+    c.root = resolve_root(root.string(), env);
+    c.store_dir = c.root / "store";
+    c.groups_dir = c.root / "groups";
+    c.data_dir = c.root / "data";
+    c.home_dir = home_directory(env);
+    c.mount_allowlist_path = c.home_dir / ".config" / "nanoclaw" / "mount-allowlist.json";
+    c.sender_allowlist_path = c.home_dir / ".config" / "nanoclaw" / "sender-allowlist.json";
+
+    // Only these non-secret keys are read from .env by config (spec 10 §1, §16.1).
+    const auto dotenv = read_env_file(c.root / ".env", {"ASSISTANT_NAME", "ASSISTANT_HAS_OWN_NUMBER", "TZ"});
+    auto from_env_or_file = [&](const std::string& key) -> std::optional<std::string> {
+        if (auto v = non_empty(env, key)) return v;
+        if (auto it = dotenv.find(key); it != dotenv.end()) return it->second;
+        return std::nullopt;
+    };
+    c.assistant_name = from_env_or_file("ASSISTANT_NAME").value_or("Andy");
+    c.assistant_has_own_number = from_env_or_file("ASSISTANT_HAS_OWN_NUMBER") == "true";
+    c.timezone = resolve_timezone(env, dotenv, w);
+
+    c.container_image = non_empty(env, "CONTAINER_IMAGE").value_or(c.container_image);
+    c.container_timeout = timeout_setting(env, "CONTAINER_TIMEOUT", 1'800'000, w);
+    c.idle_timeout = timeout_setting(env, "IDLE_TIMEOUT", 1'800'000, w);
+    c.container_max_output_size = int_setting(env, "CONTAINER_MAX_OUTPUT_SIZE", 10'485'760, w);
+    if (c.container_max_output_size <= 0) c.container_max_output_size = 10'485'760;
+    c.max_concurrent_containers = at_least_one(env, "MAX_CONCURRENT_CONTAINERS", 5, w);
+    c.max_messages_per_prompt = at_least_one(env, "MAX_MESSAGES_PER_PROMPT", 10, w);
+
+    const auto runtime = non_empty(env, "CONTAINER_RUNTIME").value_or("docker");
+    if (runtime == "docker") {
+        c.container_runtime = RuntimeKind::docker;
+    } else if (runtime == "podman") {
+        c.container_runtime = RuntimeKind::podman;
+    } else {
+        throw FatalError(fmt::format(
+            "CONTAINER_RUNTIME must be \"docker\" or \"podman\" (got {:?})", runtime));
+    }
+    c.container_runtime_bin = non_empty(env, "CONTAINER_RUNTIME_BIN").value_or(runtime);
+    c.container_cpus = non_empty(env, "CONTAINER_CPUS");
+    c.container_memory = non_empty(env, "CONTAINER_MEMORY");
+    c.container_pids_limit = non_empty(env, "CONTAINER_PIDS_LIMIT");
+
+    const long long port = int_setting(env, "CREDENTIAL_PROXY_PORT", 3001, w);
+    if (port < 0 || port > 65535) {
+        throw FatalError(fmt::format("CREDENTIAL_PROXY_PORT must be 0-65535 (got {})", port));
+    }
+    c.credential_proxy_port = static_cast<int>(port);
+    c.credential_proxy_host = non_empty(env, "CREDENTIAL_PROXY_HOST");
+
+    if (auto v = non_empty(env, "LOCAL_CHANNEL")) c.local_channel = !flag_off(*v);
+    c.telegram_api_base_url = non_empty(env, "TELEGRAM_API_BASE_URL").value_or(c.telegram_api_base_url);
+
+    c.log_level = non_empty(env, "LOG_LEVEL").value_or("info");
+    if (auto f = non_empty(env, "NANOCLAW_LOG_FILE")) c.log_file = std::filesystem::path(*f);
+    c.shutdown_grace = timeout_setting(env, "SHUTDOWN_GRACE_MS", 10'000, w);
+    return c;
+}
+
+} // namespace nanoclaw::core

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// The contract between the orchestrator and a chat channel (spec 10 §9, spec 30 §13).
+// Every method runs on the daemon's single io_context thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "nanoclaw/core/asio.hpp"
+#include "nanoclaw/core/types.hpp"
+
+namespace nanoclaw::channels {
+
+/// Chat metadata reported by a channel (stored verbatim with store_chat_metadata).
+struct ChatMetadata {
+    std::string jid;
+    std::string timestamp; ///< canonical ISO
+    std::optional<std::string> name;
+    std::optional<std::string> channel;
+    std::optional<bool> is_group;
+};
+
+/// What a channel calls back into the core. A channel must report metadata for a chat before
+/// (or together with) its first message: messages reference chats by foreign key.
+struct ChannelCallbacks {
+    std::function<void(core::NewMessage)> on_message;
+    std::function<void(ChatMetadata)> on_chat_metadata;
+    /// The live registered-group map (JID -> group); channels use it to filter chats.
+    std::function<const std::map<std::string, core::RegisteredGroup>&()> registered_groups;
+};
+
+class Channel {
+public:
+    virtual ~Channel() = default;
+
+    /// Stable identifier ("local", "telegram", "whatsapp").
+    virtual std::string name() const = 0;
+    /// Connects; a throw aborts daemon start-up. Returns once the channel can send.
+    virtual awaitable<void> connect() = 0;
+    /// Delivers `text` to chat `jid`; throws on failure (the caller logs and goes on).
+    virtual awaitable<void> send_message(std::string jid, std::string text) = 0;
+    virtual bool is_connected() const = 0;
+    /// True when this channel is responsible for `jid` (JID routing).
+    virtual bool owns_jid(const std::string& jid) const = 0;
+    /// Called once at shutdown.
+    virtual awaitable<void> disconnect() = 0;
+    /// Typing indicator; `on == false` also tells clients the agent's turn has ended.
+    virtual awaitable<void> set_typing(std::string /*jid*/, bool /*on*/) { co_return; }
+    /// Refreshes chat names/metadata (calls on_chat_metadata); no-op for channels without groups.
+    virtual awaitable<void> sync_groups(bool /*force*/) { co_return; }
+};
+
+/// Creates a channel, or nullptr when its credentials/configuration are missing.
+using ChannelFactory = std::function<std::unique_ptr<Channel>(const ChannelCallbacks&)>;
+
+} // namespace nanoclaw::channels

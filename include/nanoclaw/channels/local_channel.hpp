@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// The embedded local chat channel: JSON lines over the Unix socket <data>/nanoclawd.sock, so a
+// user can chat with the assistant without any account (docs/local-channel.md).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "nanoclaw/channels/channel.hpp"
+#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/core/clock.hpp"
+#include "nanoclaw/core/config.hpp"
+
+namespace nanoclaw::channels {
+
+struct LocalChannelOptions {
+    std::filesystem::path socket_path; ///< usually local_socket_path(config)
+    /// Longer client lines get an error and a disconnect.
+    std::size_t max_line_bytes = local::k_max_line_bytes;
+    /// Bytes queued for one client that is not reading; past this the client is dropped so a
+    /// stuck reader can never hold memory or block anyone else.
+    std::size_t max_queue_bytes = std::size_t{8} << 20;
+};
+
+/// Owns JIDs "local:<chat>". Listens once connect() has run; every method runs on the
+/// io_context thread that awaits connect().
+class LocalChannel final : public Channel {
+public:
+    /// `clock` must outlive the channel (timestamps of inbound messages come from it).
+    LocalChannel(core::Clock& clock, LocalChannelOptions options, ChannelCallbacks callbacks);
+    ~LocalChannel() override;
+    LocalChannel(const LocalChannel&) = delete;
+    LocalChannel& operator=(const LocalChannel&) = delete;
+
+    std::string name() const override { return "local"; }
+    /// Binds the socket (mode 0600). Throws core::FatalError when another daemon is listening
+    /// on it, when the path is taken by something that is not a socket, or when bind fails.
+    awaitable<void> connect() override;
+    /// Broadcasts a message line to every client of the chat; throws for a non-local JID.
+    awaitable<void> send_message(std::string jid, std::string text) override;
+    bool is_connected() const override;
+    bool owns_jid(const std::string& jid) const override;
+    /// Closes every client and the listener and removes the socket file.
+    awaitable<void> disconnect() override;
+    /// Broadcasts a typing line; `on == false` is the clients' "reply complete" signal.
+    awaitable<void> set_typing(std::string jid, bool on) override;
+
+    /// Number of connected clients (for tests and status output).
+    std::size_t client_count() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_; // shared with in-flight coroutines, which may outlive a call
+};
+
+/// <config.data_dir>/nanoclawd.sock: where the daemon listens and the CLI connects.
+std::filesystem::path local_socket_path(const core::Config& config);
+
+/// Registry factory: a LocalChannel on local_socket_path(config), or nullptr when
+/// LOCAL_CHANNEL=off. `clock` must outlive every channel it creates.
+ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock);
+
+} // namespace nanoclaw::channels

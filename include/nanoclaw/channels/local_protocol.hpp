@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// The local channel's wire format: one JSON object per line over a Unix socket
+// (docs/local-channel.md). Pure functions, shared by the daemon side and the CLI clients.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
+
+namespace nanoclaw::channels::local {
+
+/// JID prefix of local chats ("local:<chat>").
+inline constexpr std::string_view k_jid_prefix = "local:";
+/// Longest accepted line (either direction), newline excluded.
+inline constexpr std::size_t k_max_line_bytes = std::size_t{1} << 20;
+/// Chat used by the CLI clients when none is given.
+inline constexpr std::string_view k_default_chat = "main";
+
+/// A parsed client -> daemon line.
+struct ClientRequest {
+    enum class Kind { message, subscribe };
+    Kind kind = Kind::message;
+    std::string chat;
+    std::string sender; ///< "user" when the client sent none (message only)
+    std::string text;   ///< message only
+};
+
+/// A parsed daemon -> client line.
+struct ServerEvent {
+    enum class Kind { message, typing, error };
+    Kind kind = Kind::message;
+    std::string chat;
+    std::string text; ///< message text, or the error message
+    bool on = false;  ///< typing only
+};
+
+/// nullopt when `chat` is 1-64 characters of [A-Za-z0-9_-]; otherwise the reason.
+std::optional<std::string> chat_name_error(std::string_view chat);
+/// "local:<chat>".
+std::string jid_for(std::string_view chat);
+/// The chat part of a "local:<chat>" JID, or nullopt when `jid` is not a valid local JID.
+std::optional<std::string> chat_of(std::string_view jid);
+
+/// Parses and validates one client line (without its newline); the error is sent to the client.
+tl::expected<ClientRequest, std::string> parse_client_line(std::string_view line);
+/// Parses one daemon line (used by the CLI clients).
+tl::expected<ServerEvent, std::string> parse_server_line(std::string_view line);
+
+/// Encoders; each returns one line including the trailing '\n'. Invalid UTF-8 is replaced.
+std::string encode_message(std::string_view chat, std::string_view text);
+std::string encode_typing(std::string_view chat, bool on);
+std::string encode_error(std::string_view message);
+std::string encode_client_message(std::string_view chat, std::string_view sender,
+                                  std::string_view text);
+std::string encode_subscribe(std::string_view chat);
+
+} // namespace nanoclaw::channels::local

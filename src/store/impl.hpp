@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// Private state of store::Store: the connection, the prepared-statement cache and the helpers the
+// query files share. Only src/store includes this (SQLiteCpp stays out of public headers).
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "nanoclaw/store/store.hpp"
+#include "additive_tables.hpp"
+
+namespace nanoclaw::store {
+
+/// A cached statement borrowed for one use; reset on scope exit so an early return or exception
+/// never leaves it mid-step (which would pin a read snapshot and block WAL checkpoints).
+class Query {
+public:
+    explicit Query(SQLite::Statement& statement) : statement_(statement) {}
+    ~Query() { statement_.tryReset(); }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+    SQLite::Statement* operator->() { return &statement_; }
+    SQLite::Statement& operator*() { return statement_; }
+
+private:
+    SQLite::Statement& statement_;
+};
+
+struct Store::Impl {
+    Impl(SQLite::Database database, const StoreOptions& options)
+        : db(std::move(database)), clock(options.clock), assistant_name(options.assistant_name) {}
+
+    SQLite::Database db;
+    const core::Clock& clock;
+    std::string assistant_name;
+
+    /// The prepared statement for `sql`, compiled on first use and kept for the Store's life.
+    Query query(const std::string& sql);
+    /// Canonical ISO text of the clock's now.
+    std::string now_iso() const;
+
+    /// Creates an additive table (and its indexes) unless this connection already knows it exists.
+    void ensure_table(const AdditiveTable& table);
+    /// True when the additive table exists (reads of a never-written table return nothing).
+    bool has_table(const AdditiveTable& table);
+
+private:
+    std::unordered_map<std::string, SQLite::Statement> statements_;
+    std::set<std::string> known_tables_;
+};
+
+/// Runs `body`, turning SQLite failures into StoreError("<what>: <sqlite reason>").
+template <typename Body>
+decltype(auto) guarded(std::string_view what, Body&& body) {
+    try {
+        return std::forward<Body>(body)();
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(std::string(what) + ": " + e.what());
+    }
+}
+
+/// Binds text or NULL.
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value);
+/// Reads a column as text, NULL -> nullopt.
+std::optional<std::string> optional_text(SQLite::Statement& statement, const char* column);
+/// Reads a column as text, NULL -> "".
+std::string text(SQLite::Statement& statement, const char* column);
+
+} // namespace nanoclaw::store

@@ -6,8 +6,8 @@
 namespace nanoclaw::router {
 
 bool batch_activates_group(const core::RegisteredGroup& group, std::string_view chat_jid,
-                           std::span<const core::NewMessage> messages, const TriggerMatcher& trigger,
-                           const SenderAllowlist& allowlist) {
+                           std::span<const core::NewMessage> messages,
+                           const TriggerMatcher& trigger, const SenderAllowlist& allowlist) {
     if (messages.empty()) return false;
     if (!group.needs_trigger()) return true;
     // Pattern first, as in v1, so the allowlist's denial log only names senders who did try to

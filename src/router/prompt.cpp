@@ -8,7 +8,9 @@ namespace nanoclaw::router {
 namespace {
 
 // v1 tests reply fields for JavaScript truthiness: absent, null and "" all mean "no value".
-bool has_text(const std::optional<std::string>& field) { return field && !field->empty(); }
+bool has_text(const std::optional<std::string>& field) {
+    return field && !field->empty();
+}
 
 } // namespace
 

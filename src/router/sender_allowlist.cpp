@@ -23,8 +23,10 @@ std::string replace_malformed_utf8(std::string_view text) {
     out.reserve(text.size());
     for (std::size_t pos = 0; pos < text.size();) {
         const auto unit = unicode::decode_utf8(text, pos);
-        if (unit.code_point >= unicode::k_malformed_base) out += "\xEF\xBF\xBD";
-        else out.append(text.substr(pos, unit.length));
+        if (unit.code_point >= unicode::k_malformed_base)
+            out += "\xEF\xBF\xBD";
+        else
+            out.append(text.substr(pos, unit.length));
         pos += unit.length;
     }
     return out;
@@ -50,9 +52,12 @@ std::optional<AllowlistEntry> parse_entry(const json& value) {
     if (allow == value.end() || mode == value.end() || !mode->is_string()) return std::nullopt;
     AllowlistEntry entry;
     const auto& mode_text = mode->get_ref<const std::string&>();
-    if (mode_text == "trigger") entry.mode = AllowlistMode::trigger;
-    else if (mode_text == "drop") entry.mode = AllowlistMode::drop;
-    else return std::nullopt;
+    if (mode_text == "trigger")
+        entry.mode = AllowlistMode::trigger;
+    else if (mode_text == "drop")
+        entry.mode = AllowlistMode::drop;
+    else
+        return std::nullopt;
     if (allow->is_string() && allow->get_ref<const std::string&>() == "*") {
         entry.allow = AllowAnySender{};
     } else if (auto senders = parse_sender_list(*allow)) {
@@ -75,9 +80,11 @@ void add_chat_entry(ParsedAllowlist& out, const std::string& jid, const json& va
 // indices as keys, so v1 accepts an array of entries keyed "0", "1", ... and so do we.
 void parse_chats(ParsedAllowlist& out, const json& chats) {
     if (chats.is_object()) {
-        for (const auto& [jid, value] : chats.items()) add_chat_entry(out, jid, value);
+        for (const auto& [jid, value] : chats.items())
+            add_chat_entry(out, jid, value);
     } else if (chats.is_array()) {
-        for (std::size_t i = 0; i < chats.size(); ++i) add_chat_entry(out, std::to_string(i), chats[i]);
+        for (std::size_t i = 0; i < chats.size(); ++i)
+            add_chat_entry(out, std::to_string(i), chats[i]);
     }
 }
 
@@ -133,8 +140,8 @@ bool is_trigger_allowed(const SenderAllowlist& allowlist, std::string_view chat_
                         std::string_view sender) {
     const bool allowed = is_sender_allowed(allowlist, chat_jid, sender);
     if (!allowed && allowlist.log_denied) {
-        spdlog::debug("sender-allowlist: trigger denied for sender chat_jid={:?} sender={:?}", chat_jid,
-                      sender);
+        spdlog::debug("sender-allowlist: trigger denied for sender chat_jid={:?} sender={:?}",
+                      chat_jid, sender);
     }
     return allowed;
 }

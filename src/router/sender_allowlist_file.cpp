@@ -64,7 +64,8 @@ SenderAllowlist load_sender_allowlist(const std::filesystem::path& path) {
     auto read = read_file(path);
     if (read.status == ReadResult::Status::missing) return {};
     if (read.status == ReadResult::Status::failed) {
-        spdlog::warn("sender-allowlist: cannot read config ({}) path={}", read.error, path.string());
+        spdlog::warn("sender-allowlist: cannot read config ({}) path={}", read.error,
+                     path.string());
         return {};
     }
     auto parsed = parse_sender_allowlist(read.text);

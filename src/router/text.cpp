@@ -19,7 +19,8 @@ std::size_t whitespace_length_at(std::string_view text, std::size_t pos) {
 // back over at most three continuation bytes to find where the last character starts.
 std::size_t whitespace_length_before(std::string_view text, std::size_t end) {
     std::size_t start = end - 1;
-    while (start > 0 && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+    while (start > 0 && end - start < 4 &&
+           (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
         --start;
     }
     const auto unit = unicode::decode_utf8(text, start);
@@ -52,11 +53,20 @@ std::string escape_xml(std::string_view text) {
     out.reserve(text.size() + text.size() / 8);
     for (const char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -80,6 +90,8 @@ std::string strip_internal_tags(std::string_view text) {
     return std::string(js_trim(kept));
 }
 
-std::string format_outbound(std::string_view raw) { return strip_internal_tags(raw); }
+std::string format_outbound(std::string_view raw) {
+    return strip_internal_tags(raw);
+}
 
 } // namespace nanoclaw::router

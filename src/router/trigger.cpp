@@ -18,8 +18,8 @@ TriggerMatcher::TriggerMatcher(std::string_view trigger_text) : trigger_(js_trim
     }
     // Only ASCII bytes can be word characters, and a UTF-8 sequence never ends in one, so the
     // last byte decides the word-ness of the last character.
-    ends_with_word_char_ =
-        !trigger_.empty() && unicode::is_ascii_word_byte(static_cast<unsigned char>(trigger_.back()));
+    ends_with_word_char_ = !trigger_.empty() &&
+                           unicode::is_ascii_word_byte(static_cast<unsigned char>(trigger_.back()));
 }
 
 TriggerMatcher TriggerMatcher::for_group(std::string_view group_trigger,

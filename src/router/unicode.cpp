@@ -4,9 +4,13 @@
 namespace nanoclaw::router::unicode {
 namespace {
 
-bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+bool is_continuation(unsigned char b) {
+    return (b & 0xC0) == 0x80;
+}
 
-Decoded malformed(unsigned char b) { return {k_malformed_base + b, 1}; }
+Decoded malformed(unsigned char b) {
+    return {k_malformed_base + b, 1};
+}
 
 // Sequence length announced by a lead byte, and the smallest code point that length may encode
 // (anything smaller is an overlong form).
@@ -17,10 +21,14 @@ struct LeadInfo {
 };
 
 bool read_lead(unsigned char b, LeadInfo& out) {
-    if ((b & 0xE0) == 0xC0) out = {2, 0x80, static_cast<char32_t>(b & 0x1F)};
-    else if ((b & 0xF0) == 0xE0) out = {3, 0x800, static_cast<char32_t>(b & 0x0F)};
-    else if ((b & 0xF8) == 0xF0) out = {4, 0x10000, static_cast<char32_t>(b & 0x07)};
-    else return false;
+    if ((b & 0xE0) == 0xC0)
+        out = {2, 0x80, static_cast<char32_t>(b & 0x1F)};
+    else if ((b & 0xF0) == 0xE0)
+        out = {3, 0x800, static_cast<char32_t>(b & 0x0F)};
+    else if ((b & 0xF8) == 0xF0)
+        out = {4, 0x10000, static_cast<char32_t>(b & 0x07)};
+    else
+        return false;
     return true;
 }
 

@@ -17,7 +17,7 @@ namespace nanoclaw::router {
 /// (is_from_me) or from a sender the allowlist lets trigger in that chat. An empty batch never
 /// activates: there is nothing to run on. Messages that do not activate stay stored as context.
 bool batch_activates_group(const core::RegisteredGroup& group, std::string_view chat_jid,
-                           std::span<const core::NewMessage> messages, const TriggerMatcher& trigger,
-                           const SenderAllowlist& allowlist);
+                           std::span<const core::NewMessage> messages,
+                           const TriggerMatcher& trigger, const SenderAllowlist& allowlist);
 
 } // namespace nanoclaw::router

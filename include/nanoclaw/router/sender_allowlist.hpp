@@ -58,13 +58,13 @@ SenderAllowlist load_sender_allowlist(const std::filesystem::path& path);
 /// apply at the next check, but it is re-parsed (and its warnings repeated) only when its bytes or
 /// its read error change, so a broken file does not flood the log on every poll.
 class SenderAllowlistFile {
-public:
+  public:
     explicit SenderAllowlistFile(std::filesystem::path path);
 
     /// The allowlist as the file says right now (the default when it is missing or unusable).
     const SenderAllowlist& current();
 
-private:
+  private:
     std::filesystem::path path_;
     std::optional<std::string> last_text_; ///< bytes behind allowlist_, nullopt = not from a file
     std::string last_error_;               ///< read error already reported, "" = none
@@ -72,7 +72,8 @@ private:
 };
 
 /// The rule for `chat_jid`: its own entry if present, else the default entry.
-const AllowlistEntry& allowlist_entry_for(const SenderAllowlist& allowlist, std::string_view chat_jid);
+const AllowlistEntry& allowlist_entry_for(const SenderAllowlist& allowlist,
+                                          std::string_view chat_jid);
 
 /// True when `sender` may trigger in `chat_jid` ("*" or listed exactly).
 bool is_sender_allowed(const SenderAllowlist& allowlist, std::string_view chat_jid,

@@ -15,13 +15,14 @@ std::string default_trigger(std::string_view assistant_name);
 /// Matches messages that start with a fixed trigger text, taken literally (".", "*", "(" are
 /// ordinary characters), case-insensitively, and followed by a JavaScript word boundary.
 class TriggerMatcher {
-public:
+  public:
     /// Uses `trigger_text` after JavaScript trimming. Any bytes are accepted.
     explicit TriggerMatcher(std::string_view trigger_text);
 
     /// The matcher a group uses: its own trigger when it is non-blank after trimming, else
     /// default_trigger(assistant_name).
-    static TriggerMatcher for_group(std::string_view group_trigger, std::string_view assistant_name);
+    static TriggerMatcher for_group(std::string_view group_trigger,
+                                    std::string_view assistant_name);
 
     /// True when the trimmed `content` begins with the trigger (ASCII letters fold; so do Latin-1,
     /// Latin Extended-A, Greek and Cyrillic letters, as in JavaScript) and the character after it
@@ -32,7 +33,7 @@ public:
     /// The trimmed trigger text this matcher looks for.
     const std::string& trigger() const { return trigger_; }
 
-private:
+  private:
     std::string trigger_;
     std::vector<char32_t> folded_; ///< trigger_ decoded and canonicalised once
     bool ends_with_word_char_ = false;

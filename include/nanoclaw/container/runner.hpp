@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// Runs one agent in its own container (spec 20 §5): prepares the host, spawns the runtime CLI,
+// writes ContainerInput to stdin, streams OUTPUT records to the caller as they arrive, enforces
+// the hard timeout and output limits, and resolves with the §5.11 outcome. Process handling is
+// hidden behind a pimpl so this header stays light.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "nanoclaw/container/mount_security.hpp"
+#include "nanoclaw/container/settings.hpp"
+#include "nanoclaw/container/types.hpp"
+#include "nanoclaw/core/asio.hpp"
+#include "nanoclaw/core/clock.hpp"
+#include "nanoclaw/core/config.hpp"
+#include "nanoclaw/core/types.hpp"
+
+namespace nanoclaw::container {
+
+/// Receives each parsed record in arrival order, one at a time (the next waits for the previous
+/// to finish). A throw is logged and the run goes on.
+using OutputCallback = std::function<awaitable<void>(ContainerOutput)>;
+
+/// Hooks for the group queue.
+struct RunHooks {
+    /// Called right after the runtime CLI was spawned, with the container name.
+    std::function<void(const std::string& container_name)> on_started;
+};
+
+class ContainerRunner {
+public:
+    /// All references must outlive the runner (the daemon owns them). Ignores SIGPIPE for the
+    /// process, since a container dying before reading stdin must not kill the daemon.
+    ContainerRunner(asio::io_context& io, const core::Config& config, Settings settings,
+                    CredentialSource credentials, MountSecurity& mount_security,
+                    const core::Clock& clock);
+    ~ContainerRunner();
+    ContainerRunner(const ContainerRunner&) = delete;
+    ContainerRunner& operator=(const ContainerRunner&) = delete;
+
+    /// Runs `input` for `group`. With `on_output` the run streams (each record is delivered as it
+    /// arrives); without it the result is parsed from stdout at exit (legacy mode). Runtime
+    /// failures resolve with status error; only an invalid group folder throws
+    /// (core::InvalidGroupFolder), before anything is spawned.
+    awaitable<ContainerOutput> run(core::RegisteredGroup group, ContainerInput input,
+                                   OutputCallback on_output, RunHooks hooks);
+
+    /// `stop -t 1 <name>` with the stop timeout; false if the name is invalid or the stop failed.
+    awaitable<bool> stop_container(std::string container_name);
+
+    /// Implementation detail (declared public only so the .cpp's helpers can name it).
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace nanoclaw::container

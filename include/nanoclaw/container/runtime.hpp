@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// The container runtime CLI (spec 20 §3): Docker by default, Podman as an option. Every command is
+// spawned from an argv vector, never through a shell, and container names are validated before
+// any stop or kill.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nanoclaw/container/settings.hpp"
+#include "nanoclaw/core/config.hpp"
+
+namespace nanoclaw::container {
+
+/// ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ (spec §12.2).
+bool is_valid_container_name(std::string_view name);
+
+/// `stop -t 1 <name>`; throws std::invalid_argument("Invalid container name: <name>").
+std::vector<std::string> stop_args(std::string_view name);
+
+/// `kill <name>`; same validation as stop_args.
+std::vector<std::string> kill_args(std::string_view name);
+
+/// Names from a `ps --format {{.Names}}` listing that are ours to stop: trimmed, starting with
+/// "nanoclaw-", valid, and not `own_hostname` (Docker Sandboxes, §11.4).
+std::vector<std::string> select_orphans(std::string_view ps_output, std::string_view own_hostname);
+
+/// The start-up face of the runtime. Both calls block and are meant to run before serving.
+class Runtime {
+public:
+    Runtime(const core::Config& config, const Settings& settings);
+
+    /// Runs `info` with the configured timeout; on failure prints an actionable banner to stderr
+    /// and throws core::FatalError("Container runtime is required but failed to start").
+    void ensure_running() const;
+
+    /// Stops running `nanoclaw-*` containers left by an earlier daemon. Never throws.
+    /// Returns the names it tried to stop.
+    std::vector<std::string> cleanup_orphans() const;
+
+private:
+    std::string binary_;
+    core::RuntimeKind kind_;
+    std::string hostname_;
+    std::chrono::milliseconds info_timeout_;
+    std::chrono::milliseconds stop_timeout_;
+};
+
+} // namespace nanoclaw::container

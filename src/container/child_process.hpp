@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// One runtime-CLI child with piped stdio, driven from the io_context without ever blocking it.
+// The only place that includes Boost.Process (pimpl), so other files compile quickly.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nanoclaw/core/asio.hpp"
+
+namespace nanoclaw::container::detail {
+
+struct SpawnOptions {
+    std::string binary;            ///< a name looked up on PATH, or a path
+    std::vector<std::string> args; ///< argv after the binary; never passed through a shell
+    std::vector<std::pair<std::string, std::string>> extra_env; ///< added to the inherited env
+};
+
+class ChildProcess {
+public:
+    /// Spawns the child. Throws std::runtime_error when it cannot be started (e.g. "spawn
+    /// docker ENOENT"). Every pipe end is close-on-exec, so concurrent children never inherit
+    /// each other's stdin (which would keep a container from ever seeing EOF).
+    ChildProcess(asio::io_context& io, const SpawnOptions& options);
+    /// Kills the child (SIGKILL) if it is still running.
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// Writes `data` to stdin and closes it. A child that exited early (EPIPE) is not an error
+    /// here: its exit status tells the story. Returns false if the write failed.
+    awaitable<bool> write_stdin_and_close(std::string data);
+
+    /// Reads some stdout/stderr bytes; 0 means end of stream (or the pipe was closed).
+    awaitable<std::size_t> read_stdout(char* buf, std::size_t size);
+    awaitable<std::size_t> read_stderr(char* buf, std::size_t size);
+
+    /// Waits for the exit; the exit code, or nullopt if a signal ended it.
+    awaitable<std::optional<int>> wait_exit();
+
+    /// Closes both output pipes, ending pending reads (used when a grandchild holds them open).
+    void close_outputs();
+
+    /// SIGKILL to the CLI process (not the container: stop it by name for that).
+    void kill();
+
+    int pid() const;
+
+private:
+    struct State;
+    std::shared_ptr<State> state_;
+};
+
+} // namespace nanoclaw::container::detail

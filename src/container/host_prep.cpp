@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// Host preparation and the mount table (spec 20 §5.2, §5.3; §11; §12.4; §14.7).
+#include "nanoclaw/container/host_prep.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "nanoclaw/core/group_folder.hpp"
+#include "safe_fs.hpp"
+
+namespace nanoclaw::container {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_dev_null = "/dev/null";
+
+bool exists_no_follow(const fs::path& p) { return fs::exists(fs::symlink_status(p)); }
+
+// The `.env` shadow must be an empty file; anything else would leak what it is meant to hide.
+fs::path env_shadow_source(const core::Config& config, const Settings& settings) {
+    if (settings.env_shadow_source == k_dev_null) return k_dev_null;
+    const auto fallback = config.data_dir / "empty-env";
+    auto source = settings.env_shadow_source;
+    std::error_code ec;
+    if (fs::is_regular_file(source, ec) && fs::file_size(source, ec) != 0) {
+        spdlog::error("Configured .env shadow {} is not empty; using {} instead", source.string(),
+                      fallback.string());
+        source = fallback;
+    }
+    if (source == fallback || !fs::exists(source, ec)) {
+        fs::create_directories(source.parent_path());
+        fs::resize_file(source, 0, ec); // an existing managed file is emptied again
+        if (ec) detail::create_file_exclusive(source, "");
+    }
+    return source;
+}
+
+void add_main_project_mounts(const core::Config& config, const Settings& settings,
+                             std::vector<VolumeMount>& mounts) {
+    mounts.push_back({config.root.string(), "/workspace/project", true});
+    if (exists_no_follow(config.root / ".env")) {
+        mounts.push_back({env_shadow_source(config, settings).string(),
+                          "/workspace/project/.env", true});
+    }
+    // Channel credentials under store/auth must not be readable by any agent (§14.7).
+    const auto auth = config.store_dir / "auth";
+    const auto rel = auth.lexically_relative(config.root);
+    if (settings.shadow_store_auth && exists_no_follow(auth) && !rel.empty() &&
+        *rel.begin() != "..") {
+        const auto empty_dir = config.data_dir / "empty-dir";
+        fs::create_directories(empty_dir);
+        mounts.push_back({empty_dir.string(), "/workspace/project/" + rel.generic_string(), true});
+    }
+}
+
+void sync_skills(const core::Config& config, const fs::path& claude_dir) {
+    const auto src = config.root / "container" / "skills";
+    if (!fs::is_directory(src)) return;
+    const auto dst = claude_dir / "skills";
+    detail::ensure_real_directory(dst);
+    for (const auto& entry : fs::directory_iterator(src)) {
+        if (!entry.is_directory()) continue; // top-level files are not skills
+        detail::copy_tree_no_follow(entry.path(), dst / entry.path().filename());
+    }
+}
+
+fs::path prepare_claude_dir(const core::Config& config, const std::string& folder) {
+    const auto dir = config.data_dir / "sessions" / folder / ".claude";
+    fs::create_directories(dir);
+    // Never overwritten: the agent may have edited it (and a planted link is left alone).
+    detail::create_file_exclusive(dir / "settings.json", default_claude_settings_json());
+    sync_skills(config, dir);
+    return dir;
+}
+
+fs::path prepare_ipc_dir(const core::Config& config, const std::string& folder) {
+    const auto dir = core::resolve_group_path(config.data_dir / "ipc", folder);
+    fs::create_directories(dir);
+    for (const char* sub : {"messages", "tasks", "input"}) detail::ensure_real_directory(dir / sub);
+    return dir;
+}
+
+// Copied when missing, or refreshed when the project's index.ts is newer (§12.4).
+fs::path prepare_agent_runner_src(const core::Config& config, const std::string& folder) {
+    const auto src = config.root / "container" / "agent-runner" / "src";
+    const auto dst = config.data_dir / "sessions" / folder / "agent-runner-src";
+    if (!fs::is_directory(src)) return dst;
+    std::error_code ec;
+    const auto dst_index = dst / "index.ts";
+    const bool stale = !exists_no_follow(dst) || !fs::is_regular_file(fs::symlink_status(dst_index)) ||
+                       fs::last_write_time(src / "index.ts", ec) >
+                           fs::last_write_time(dst_index, ec);
+    if (stale) detail::copy_tree_no_follow(src, dst);
+    return dst;
+}
+
+std::optional<VolumeMount> prepare_ca_cert(const core::Config& config, const Settings& settings) {
+    if (!settings.ca_cert_source) return std::nullopt;
+    const auto dir = config.data_dir / "ca-cert";
+    std::error_code ec;
+    fs::create_directories(dir);
+    fs::copy_file(*settings.ca_cert_source, dir / "proxy-ca.crt",
+                  fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+        spdlog::error("Cannot copy CA certificate {}: {}", settings.ca_cert_source->string(),
+                      ec.message());
+        return std::nullopt;
+    }
+    return VolumeMount{dir.string(), "/workspace/ca-cert", true};
+}
+
+} // namespace
+
+std::string default_claude_settings_json() {
+    return "{\n  \"env\": {\n    \"CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS\": \"1\",\n"
+           "    \"CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD\": \"1\",\n"
+           "    \"CLAUDE_CODE_DISABLE_AUTO_MEMORY\": \"0\"\n  }\n}\n";
+}
+
+PreparedMounts prepare_host(const core::Config& config, const Settings& settings,
+                            const core::RegisteredGroup& group, bool is_main,
+                            const std::vector<VolumeMount>& extras) {
+    const auto group_dir = core::resolve_group_path(config.groups_dir, group.folder);
+    fs::create_directories(group_dir);
+    PreparedMounts out;
+    auto& mounts = out.mounts;
+    if (is_main) add_main_project_mounts(config, settings, mounts);
+    mounts.push_back({group_dir.string(), "/workspace/group", false});
+    const auto global_dir = config.groups_dir / "global";
+    if (!is_main && fs::is_directory(global_dir)) {
+        mounts.push_back({global_dir.string(), "/workspace/global", true});
+    }
+    mounts.push_back({prepare_claude_dir(config, group.folder).string(), "/home/node/.claude",
+                      false});
+    mounts.push_back({prepare_ipc_dir(config, group.folder).string(), "/workspace/ipc", false});
+    mounts.push_back({prepare_agent_runner_src(config, group.folder).string(), "/app/src", false});
+    if (auto ca = prepare_ca_cert(config, settings)) {
+        mounts.push_back(std::move(*ca));
+        out.ca_cert_mounted = true;
+    }
+    mounts.insert(mounts.end(), extras.begin(), extras.end());
+    // The per-run log goes here; a planted symlink must not redirect it (§5.2 step 5).
+    detail::ensure_real_directory(group_dir / "logs");
+    return out;
+}
+
+} // namespace nanoclaw::container

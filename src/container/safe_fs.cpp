@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#include "safe_fs.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace nanoclaw::container::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Removes whatever sits at `p` unless it is a real directory (symlinks are not followed).
+void clear_unless_real_dir(const fs::path& p) {
+    const auto st = fs::symlink_status(p);
+    if (!fs::exists(st) || fs::is_directory(st)) return;
+    fs::remove(p);
+}
+
+void copy_entry(const fs::directory_entry& entry, const fs::path& target) {
+    const auto st = entry.symlink_status();
+    if (fs::is_directory(st)) {
+        ensure_real_directory(target);
+        return;
+    }
+    const auto existing = fs::symlink_status(target);
+    if (fs::exists(existing) && !fs::is_regular_file(existing)) fs::remove_all(target);
+    if (fs::is_symlink(st)) {
+        if (fs::exists(fs::symlink_status(target))) fs::remove(target);
+        fs::copy_symlink(entry.path(), target);
+    } else if (fs::is_regular_file(st)) {
+        // `target` is now absent or a regular file, so overwriting cannot follow a link.
+        fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+    }
+}
+
+} // namespace
+
+void ensure_real_directory(const fs::path& dir) {
+    if (dir.has_parent_path() && dir.parent_path() != dir) {
+        const auto parent_status = fs::symlink_status(dir.parent_path());
+        if (!fs::exists(parent_status)) fs::create_directories(dir.parent_path());
+    }
+    clear_unless_real_dir(dir);
+    fs::create_directory(dir);
+}
+
+void copy_tree_no_follow(const fs::path& src, const fs::path& dst) {
+    ensure_real_directory(dst);
+    for (const auto& entry : fs::recursive_directory_iterator(src)) {
+        copy_entry(entry, dst / entry.path().lexically_relative(src));
+    }
+}
+
+bool create_file_exclusive(const fs::path& path, std::string_view text) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        if (errno == EEXIST) return false;
+        throw fs::filesystem_error("cannot create file", path,
+                                   std::error_code(errno, std::generic_category()));
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            throw fs::filesystem_error("cannot write file", path,
+                                       std::error_code(err, std::generic_category()));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    return true;
+}
+
+} // namespace nanoclaw::container::detail

@@ -85,6 +85,9 @@ cat >"$rootfs/etc/apt/sources.list" <<SOURCES
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
 SOURCES
+# Security updates matter for Chromium; take the host's security mirror if it has one.
+security="$(grep -hoE 'https?://[^ ]+/debian-security' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1 || true)"
+[[ -n "$security" ]] && echo "deb $security bookworm-security main" >>"$rootfs/etc/apt/sources.list"
 
 say "adding host node $("$node_bin" --version) and npm $("$node_bin" "$npm_dir/bin/npm-cli.js" --version)"
 install -m 0755 "$node_bin" "$rootfs/usr/bin/node"

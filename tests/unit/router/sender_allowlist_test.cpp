@@ -164,6 +164,13 @@ TEST(ParseSenderAllowlistTest, MalformedUtf8IsReplacedNotFatal) {
     EXPECT_EQ(std::get<Senders>(parsed.allowlist.default_entry.allow), Senders{"a\xEF\xBF\xBD"});
 }
 
+TEST(ParseSenderAllowlistTest, LeadingByteOrderMarkIsAccepted) {
+    const auto parsed =
+        parse_sender_allowlist("\xEF\xBB\xBF{\"default\":{\"allow\":\"*\",\"mode\":\"drop\"}}");
+    EXPECT_TRUE(parsed.warnings.empty());
+    EXPECT_EQ(parsed.allowlist.default_entry.mode, AllowlistMode::drop);
+}
+
 TEST(ParseSenderAllowlistTest, DeepNestingAndHugeInputDoNotCrash) {
     const std::string deep = R"({"default":{"allow":"*","mode":"trigger"},"x":)" +
                              std::string(100000, '[') + std::string(100000, ']') + "}";

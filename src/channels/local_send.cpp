@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// `nanoclaw send`: one message in, the turn's replies out, exit when the turn ends.
+#include <optional>
+
+#include "client_io.hpp"
+#include "nanoclaw/channels/local_client.hpp"
+#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/core/spawn.hpp"
+
+namespace nanoclaw::channels {
+namespace {
+
+constexpr int k_exit_timeout = 124; // the convention of timeout(1)
+
+struct SendRun {
+    SendRun(asio::io_context& io, const SendOptions& o, local::Socket s)
+        : options(o), socket(std::move(s)), deadline(io), settle(io) {}
+
+    void finish(int code) {
+        if (result >= 0) return;
+        result = code;
+        boost::system::error_code ec;
+        socket.close(ec);
+        deadline.cancel();
+        settle.cancel();
+    }
+
+    // A turn is over at "typing off" -- but only one that belongs to this message: a typing-off
+    // from a turn that was already running when we sent is ignored unless replies came.
+    void on_event(const local::ServerEvent& event);
+    void arm_settle();
+
+    const SendOptions& options;
+    local::Socket socket;
+    asio::steady_timer deadline; ///< overall --timeout
+    asio::steady_timer settle;   ///< quiet period after a reply when no typing events come
+    int result = -1;
+    bool typing = false;
+    bool saw_typing_on = false;
+    int replies = 0;
+};
+
+void SendRun::arm_settle() {
+    settle.expires_after(options.settle);
+    settle.async_wait([this](boost::system::error_code ec) {
+        if (!ec && !typing) finish(0);
+    });
+}
+
+void SendRun::on_event(const local::ServerEvent& event) {
+    using Kind = local::ServerEvent::Kind;
+    if (event.kind == Kind::error) {
+        *options.err << "nanoclaw: " << event.text << "\n";
+        finish(1);
+        return;
+    }
+    if (event.chat != options.chat) return;
+    if (event.kind == Kind::message) {
+        *options.out << event.text << "\n" << std::flush;
+        ++replies;
+        if (!typing) arm_settle();
+        return;
+    }
+    typing = event.on;
+    if (typing) {
+        saw_typing_on = true;
+        settle.cancel();
+    } else if (saw_typing_on || replies > 0) {
+        finish(0);
+    }
+}
+
+// `run` lives on run_send's stack until io.run() returns, which outlasts this coroutine.
+awaitable<void> receive(SendRun* run) {
+    std::string buffer;
+    while (run->result < 0) {
+        auto line = co_await local::read_line(run->socket, buffer);
+        if (!line) {
+            if (run->result < 0 && run->replies == 0) {
+                *run->options.err << "nanoclaw: nanoclawd closed the connection\n";
+            }
+            run->finish(run->replies > 0 ? 0 : 1);
+            co_return;
+        }
+        // Lines this client does not understand (a newer daemon) are skipped, not fatal.
+        if (auto event = local::parse_server_line(*line)) run->on_event(*event);
+    }
+}
+
+} // namespace
+
+int run_send(const SendOptions& options) {
+    if (options.text.empty()) {
+        *options.err << "nanoclaw: nothing to send (empty message)\n";
+        return 1;
+    }
+    asio::io_context io;
+    auto socket = local::open_client(io, options.socket_path, options.chat, *options.err);
+    if (!socket) return 1;
+    const std::string line =
+        local::encode_client_message(options.chat, default_sender(options.sender), options.text);
+    if (!local::write_line(*socket, line, *options.err)) return 1;
+
+    SendRun run(io, options, std::move(*socket));
+    run.deadline.expires_after(options.timeout);
+    run.deadline.async_wait([&run](boost::system::error_code ec) {
+        if (ec) return;
+        *run.options.err << "nanoclaw: timed out after " << run.options.timeout.count()
+                         << " ms waiting for the assistant to finish\n";
+        run.finish(k_exit_timeout);
+    });
+    core::spawn(io.get_executor(), "nanoclaw send", receive(&run));
+    io.run();
+    return run.result < 0 ? 1 : run.result;
+}
+
+} // namespace nanoclaw::channels

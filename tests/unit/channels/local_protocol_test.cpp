@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "nanoclaw/channels/local_protocol.hpp"
+
+namespace nanoclaw::channels::local {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(LocalProtocolTest, ChatNamesAreShortAndPlain) {
+    EXPECT_FALSE(chat_name_error("main"));
+    EXPECT_FALSE(chat_name_error("Team_chat-2"));
+    EXPECT_FALSE(chat_name_error(std::string(64, 'a')));
+    EXPECT_TRUE(chat_name_error(""));
+    EXPECT_TRUE(chat_name_error(std::string(65, 'a')));
+    EXPECT_TRUE(chat_name_error("a b"));
+    EXPECT_TRUE(chat_name_error("../etc"));
+    EXPECT_TRUE(chat_name_error("caf\xc3\xa9"));
+}
+
+TEST(LocalProtocolTest, JidsRoundTrip) {
+    EXPECT_EQ(jid_for("main"), "local:main");
+    EXPECT_EQ(chat_of("local:main"), "main");
+    EXPECT_EQ(chat_of("local:"), std::nullopt);
+    EXPECT_EQ(chat_of("local:a/b"), std::nullopt);
+    EXPECT_EQ(chat_of("tg:main"), std::nullopt);
+}
+
+TEST(LocalProtocolTest, ParsesMessageAndSubscribe) {
+    auto m = parse_client_line(R"({"type":"message","chat":"main","sender":"ann","text":"hi"})");
+    ASSERT_TRUE(m) << m.error();
+    EXPECT_EQ(m->kind, ClientRequest::Kind::message);
+    EXPECT_EQ(m->chat, "main");
+    EXPECT_EQ(m->sender, "ann");
+    EXPECT_EQ(m->text, "hi");
+
+    auto anon = parse_client_line(R"({"type":"message","chat":"main","text":"hi","extra":1})");
+    ASSERT_TRUE(anon);
+    EXPECT_EQ(anon->sender, "user");
+
+    auto s = parse_client_line(R"({"type":"subscribe","chat":"ops"})");
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->kind, ClientRequest::Kind::subscribe);
+    EXPECT_EQ(s->chat, "ops");
+}
+
+TEST(LocalProtocolTest, RejectsMalformedRequestsWithReasons) {
+    EXPECT_EQ(parse_client_line("{").error(), "invalid JSON");
+    EXPECT_EQ(parse_client_line("\"text\"").error(), "expected a JSON object");
+    EXPECT_EQ(parse_client_line(R"({"chat":"main"})").error(), "missing field \"type\"");
+    EXPECT_EQ(parse_client_line(R"({"type":"message","text":"x"})").error(),
+              "missing field \"chat\"");
+    EXPECT_EQ(parse_client_line(R"({"type":"message","chat":"main"})").error(),
+              "missing field \"text\"");
+    EXPECT_EQ(parse_client_line(R"({"type":"message","chat":"main","text":""})").error(),
+              "text must not be empty");
+    EXPECT_EQ(parse_client_line(R"({"type":"message","chat":1,"text":"x"})").error(),
+              "field \"chat\" must be a string");
+    EXPECT_FALSE(parse_client_line(R"({"type":"message","chat":"main","text":"x","sender":""})"));
+    EXPECT_FALSE(
+        parse_client_line(R"({"type":"message","chat":"main","text":"x","sender":"a\nb"})"));
+    EXPECT_FALSE(parse_client_line("{\"type\":\"message\",\"chat\":\"main\",\"text\":\"\xff\"}"));
+    EXPECT_NE(parse_client_line(R"({"type":"hello","chat":"main"})").error().find("unknown type"),
+              std::string::npos);
+}
+
+TEST(LocalProtocolTest, EncodesDaemonLines) {
+    EXPECT_EQ(encode_message("main", "a\"b\n"),
+              "{\"chat\":\"main\",\"text\":\"a\\\"b\\n\",\"type\":\"message\"}\n");
+    EXPECT_EQ(json::parse(encode_typing("main", true)),
+              (json{{"type", "typing"}, {"chat", "main"}, {"on", true}}));
+    EXPECT_EQ(json::parse(encode_error("bad")), (json{{"type", "error"}, {"message", "bad"}}));
+    // Invalid UTF-8 from an agent must not throw: it is replaced.
+    auto line = encode_message("main", "ok \xff end");
+    EXPECT_EQ(json::parse(line)["text"], "ok \xef\xbf\xbd end");
+}
+
+TEST(LocalProtocolTest, ClientEncodersRoundTripThroughTheParsers) {
+    auto req = parse_client_line(encode_client_message("main", "ann", "hello"));
+    ASSERT_TRUE(req);
+    EXPECT_EQ(req->text, "hello");
+    EXPECT_EQ(parse_client_line(encode_subscribe("ops"))->kind, ClientRequest::Kind::subscribe);
+
+    auto ev = parse_server_line(encode_typing("main", false));
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->kind, ServerEvent::Kind::typing);
+    EXPECT_FALSE(ev->on);
+    EXPECT_EQ(parse_server_line(encode_message("main", "t"))->text, "t");
+    EXPECT_EQ(parse_server_line(encode_error("nope"))->text, "nope");
+    EXPECT_FALSE(parse_server_line(R"({"type":"typing","chat":"main"})"));
+    EXPECT_FALSE(parse_server_line("garbage"));
+}
+
+} // namespace
+} // namespace nanoclaw::channels::local

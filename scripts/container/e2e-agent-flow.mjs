@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+// End-to-end check of the agent image, driven like the host drives it
+// (spec 20 §5.3-§5.7): a per-group layout in a temporary project, `docker run
+// -i --rm` with the host's mounts and env, ContainerInput on stdin, results
+// from the stdout markers, follow-ups and `_close` as files.
+//
+// Environment: IMAGE (default nanoclaw-agent:latest), MOCK_URL, MOCK_LOG,
+// E2E_WORK (scratch dir), E2E_FOLLOWUPS (latency samples, default 20),
+// E2E_RESULT_JSON (where to write the timing JSON), CONTAINER_RUNTIME_BIN.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { AgentProcess } from './agent-harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DOCKER = process.env.CONTAINER_RUNTIME_BIN || 'docker';
+const IMAGE = process.env.IMAGE || 'nanoclaw-agent:latest';
+const MOCK_URL = required('MOCK_URL');
+const MOCK_LOG = required('MOCK_LOG');
+const WORK = required('E2E_WORK');
+const FOLLOWUPS = Number.parseInt(process.env.E2E_FOLLOWUPS || '20', 10);
+const FOLDER = 'e2e_group';
+const CHAT = 'tg:-100e2e';
+const SECRET = `sk-ant-api03-E2E-FAKE-${randomBytes(12).toString('hex')}`;
+const UID = '1000';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}
+
+let checks = 0;
+function check(condition, what) {
+  if (!condition) throw new Error(`FAILED: ${what}`);
+  checks++;
+  console.log(`  ok ${checks} - ${what}`);
+}
+
+function docker(...args) {
+  return execFileSync(DOCKER, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The host's per-group layout (spec 20 §0.2, §5.2) inside a throwaway project. */
+function prepareProject() {
+  const project = path.join(WORK, 'project');
+  const dirs = {
+    project,
+    group: path.join(project, 'groups', FOLDER),
+    global: path.join(project, 'groups', 'global'),
+    claude: path.join(project, 'data', 'sessions', FOLDER, '.claude'),
+    runnerSrc: path.join(project, 'data', 'sessions', FOLDER, 'agent-runner-src'),
+    ipc: path.join(project, 'data', 'ipc', FOLDER),
+  };
+  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  for (const sub of ['messages', 'tasks', 'input']) fs.mkdirSync(path.join(dirs.ipc, sub), { recursive: true });
+  // The secret lives in the project's .env, which is never mounted for non-main groups.
+  fs.writeFileSync(path.join(project, '.env'), `ANTHROPIC_API_KEY=${SECRET}\n`, { mode: 0o600 });
+  fs.copyFileSync(path.join(ROOT, 'groups', 'global', 'CLAUDE.md'), path.join(dirs.global, 'CLAUDE.md'));
+  fs.writeFileSync(
+    path.join(dirs.claude, 'settings.json'),
+    `${JSON.stringify({ env: { CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS: '1', CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD: '1', CLAUDE_CODE_DISABLE_AUTO_MEMORY: '0' } }, null, 2)}\n`,
+  );
+  fs.cpSync(path.join(ROOT, 'container', 'agent-runner', 'src'), dirs.runnerSrc, { recursive: true });
+  fs.writeFileSync(path.join(dirs.ipc, 'current_tasks.json'), '[]');
+  // The container runs as uid 1000; a root host must hand it the writable dirs.
+  execFileSync('chown', ['-R', `${UID}:${UID}`, path.join(project, 'groups'), path.join(project, 'data')]);
+  return dirs;
+}
+
+function runArgs(dirs, name) {
+  return [
+    'run', '-i', '--rm', '--name', name,
+    '-e', 'TZ=UTC',
+    '-e', `ANTHROPIC_BASE_URL=${MOCK_URL}`,
+    '-e', 'ANTHROPIC_API_KEY=placeholder',
+    // Tests reach the loopback mock through the host network (no gateway IPs).
+    '--network', 'host',
+    '--user', `${UID}:${UID}`, '-e', 'HOME=/home/node',
+    '-v', `${dirs.group}:/workspace/group`,
+    '-v', `${dirs.global}:/workspace/global:ro`,
+    '-v', `${dirs.claude}:/home/node/.claude`,
+    '-v', `${dirs.ipc}:/workspace/ipc`,
+    '-v', `${dirs.runnerSrc}:/app/src`,
+    IMAGE,
+  ];
+}
+
+function startContainer(dirs) {
+  const name = `nanoclaw-${FOLDER.replace(/[^A-Za-z0-9-]/g, '-')}-${Date.now()}`;
+  const started = performance.now();
+  const agent = new AgentProcess(DOCKER, runArgs(dirs, name), { env: process.env });
+  agent.name = name;
+  agent.started = started;
+  return agent;
+}
+
+/** Writes a follow-up like the host's GroupQueue; returns the file name and the time it appeared. */
+function writeFollowUp(dirs, text) {
+  const name = `${Date.now()}-${randomBytes(2).toString('hex').slice(0, 4)}.json`;
+  const file = path.join(dirs.ipc, 'input', name);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ type: 'message', text }));
+  fs.renameSync(`${file}.tmp`, file);
+  return { name, writtenAt: performance.timeOrigin + performance.now() };
+}
+
+function close(dirs) {
+  fs.writeFileSync(path.join(dirs.ipc, 'input', '_close'), '');
+}
+
+function mockRequests() {
+  return fs.readFileSync(MOCK_LOG, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function filesContaining(dir, needle) {
+  const hits = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    if (fs.readFileSync(file).includes(needle)) hits.push(file);
+  }
+  return hits;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function firstRun(dirs, timings) {
+  console.log('run 1: tools, secrets, follow-ups, _close');
+  const agent = startContainer(dirs);
+  const probe =
+    'env > /workspace/group/probe-env.txt; cat /proc/self/mounts > /workspace/group/probe-mounts.txt; id -u > /workspace/group/probe-uid.txt';
+  agent.send({
+    prompt:
+      'e2e first [[tool:mcp__nanoclaw__send_message {"text":"e2e progress"}]] ' +
+      `[[tool:Bash ${JSON.stringify({ command: probe, description: 'probe' })}]] [[reply:e2e first reply]]`,
+    groupFolder: FOLDER,
+    chatJid: CHAT,
+    isMain: false,
+    assistantName: 'Andy',
+  });
+  const first = await agent.waitForResult((r) => r === 'e2e first reply', 120000);
+  timings.start_to_first_result_ms = Math.round(performance.now() - agent.started);
+  check(first.status === 'success' && /^[0-9a-f-]{36}$/.test(first.newSessionId), 'final reply arrives through the markers with a session id');
+
+  const sent = fs.readdirSync(path.join(dirs.ipc, 'messages')).filter((n) => n.endsWith('.json'));
+  check(sent.length === 1 && /^\d+-[0-9a-z]{6}\.json$/.test(sent[0]), 'send_message wrote one IPC file with the host naming scheme');
+  const message = JSON.parse(fs.readFileSync(path.join(dirs.ipc, 'messages', sent[0]), 'utf8'));
+  check(
+    message.type === 'message' && message.chatJid === CHAT && message.text === 'e2e progress' && message.groupFolder === FOLDER,
+    'the IPC message has the right type, chat, text and folder',
+  );
+
+  const env = docker('exec', agent.name, 'env');
+  const inspect = docker('inspect', agent.name);
+  const probeEnv = fs.readFileSync(path.join(dirs.group, 'probe-env.txt'), 'utf8');
+  const probeMounts = fs.readFileSync(path.join(dirs.group, 'probe-mounts.txt'), 'utf8');
+  check(fs.readFileSync(path.join(dirs.group, 'probe-uid.txt'), 'utf8').trim() === UID, 'the agent runs as uid 1000');
+  check(!env.includes(SECRET) && !probeEnv.includes(SECRET) && !inspect.includes(SECRET), 'the secret is not in the container environment');
+  check(probeEnv.includes('ANTHROPIC_API_KEY=placeholder'), 'the container only has the placeholder key');
+  check(!probeMounts.includes(SECRET) && !probeMounts.includes('.env'), 'no .env is mounted');
+  const leaks = [dirs.group, dirs.claude, dirs.ipc, dirs.runnerSrc, dirs.global].flatMap((d) => filesContaining(d, SECRET));
+  check(leaks.length === 0, `no container-visible file contains the secret ${leaks.join(' ')}`);
+  const requests = mockRequests();
+  check(requests.every((r) => r.headers['x-api-key'] === 'placeholder'), 'every API request carried the placeholder key');
+  check(!fs.readFileSync(MOCK_LOG, 'utf8').includes(SECRET), 'the secret never reached the API');
+
+  const latencies = [];
+  for (let i = 1; i <= FOLLOWUPS; i++) {
+    const { name, writtenAt } = writeFollowUp(dirs, `follow-up ${i} [[reply:answer ${i}]]`);
+    const escaped = name.replace(/[.]/g, '\\.');
+    const match = await agent.waitForStderr(new RegExp(`Consumed input file ${escaped} at ([0-9.]+)`), 30000);
+    latencies.push(Number(match[1]) - writtenAt);
+    const answer = await agent.waitForResult((r) => r === `answer ${i}`, 60000);
+    if (i === 1) check(answer.newSessionId === first.newSessionId, 'a follow-up is answered by the same container and session');
+  }
+  check(latencies.length === FOLLOWUPS, `${FOLLOWUPS} follow-ups answered`);
+
+  const closedAt = performance.now();
+  close(dirs);
+  const { code } = await agent.waitForExit(60000);
+  timings.close_to_exit_ms = Math.round(performance.now() - closedAt);
+  check(code === 0, '_close ends the container with exit code 0');
+  check(!docker('ps', '-a', '--format', '{{.Names}}').split('\n').includes(agent.name), 'the container is gone (--rm)');
+  return { sessionId: first.newSessionId, latencies };
+}
+
+async function secondRun(dirs, sessionId, timings) {
+  console.log('run 2: resume the session');
+  const before = mockRequests().length;
+  const agent = startContainer(dirs);
+  agent.send({ prompt: 'e2e second [[reply:e2e second reply]]', sessionId, groupFolder: FOLDER, chatJid: CHAT, isMain: false });
+  const reply = await agent.waitForResult((r) => r === 'e2e second reply', 120000);
+  timings.resumed_start_to_result_ms = Math.round(performance.now() - agent.started);
+  check(reply.newSessionId === sessionId, 'the second run reports the same session id');
+  const resumed = mockRequests().slice(before).find((r) => r.path === '/v1/messages');
+  check(resumed && resumed.message_count > 2, `the resumed request carries the earlier conversation (${resumed?.message_count} messages)`);
+  close(dirs);
+  const { code } = await agent.waitForExit(60000);
+  check(code === 0, 'the second container exits 0 on _close');
+}
+
+function report(latencies, timings) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const stats = {
+    samples: sorted.length,
+    p50_ms: +percentile(sorted, 50).toFixed(3),
+    p90_ms: +percentile(sorted, 90).toFixed(3),
+    max_ms: +sorted[sorted.length - 1].toFixed(3),
+    min_ms: +sorted[0].toFixed(3),
+  };
+  console.log('\nfollow-up latency (file renamed into input/ -> agent-runner consumed it)');
+  console.log('| samples | min ms | p50 ms | p90 ms | max ms |');
+  console.log('|--------:|-------:|-------:|-------:|-------:|');
+  console.log(`| ${stats.samples} | ${stats.min_ms} | ${stats.p50_ms} | ${stats.p90_ms} | ${stats.max_ms} |`);
+  console.log('\ncontainer timings');
+  for (const [k, v] of Object.entries(timings)) console.log(`  ${k}: ${v} ms`);
+  const result = { image: IMAGE, followup_latency: stats, goal_p50_ms: 20, timings, checks };
+  console.log(`\n${JSON.stringify(result)}`);
+  if (process.env.E2E_RESULT_JSON) fs.writeFileSync(process.env.E2E_RESULT_JSON, `${JSON.stringify(result, null, 2)}\n`);
+  check(stats.p50_ms <= 20, `follow-up latency p50 ${stats.p50_ms} ms is within the 20 ms goal`);
+}
+
+async function main() {
+  const dirs = prepareProject();
+  const timings = {};
+  const { sessionId, latencies } = await firstRun(dirs, timings);
+  await secondRun(dirs, sessionId, timings);
+  const leftovers = docker('ps', '-a', '--filter', `name=nanoclaw-${FOLDER.replace(/_/g, '-')}`, '--format', '{{.Names}}').trim();
+  check(leftovers === '', 'no e2e container is left');
+  report(latencies, timings);
+  console.log(`\nall ${checks} checks passed`);
+}
+
+main().catch((err) => {
+  console.error(err.stack || String(err));
+  process.exit(1);
+});

@@ -42,12 +42,12 @@ struct NewMessagesResult {
 
 /// Fields update_task may change; an empty optional leaves the column alone.
 struct TaskUpdate {
-    std::optional<std::string> prompt;
-    std::optional<std::string> script; ///< "" stores NULL (removes the script)
-    std::optional<std::string> schedule_type;
-    std::optional<std::string> schedule_value;
-    std::optional<std::optional<std::string>> next_run; ///< inner nullopt stores NULL
-    std::optional<std::string> status;
+    std::optional<std::string> prompt{};
+    std::optional<std::string> script{}; ///< "" stores NULL (removes the script)
+    std::optional<std::string> schedule_type{};
+    std::optional<std::string> schedule_value{};
+    std::optional<std::optional<std::string>> next_run{}; ///< inner nullopt stores NULL
+    std::optional<std::string> status{};
 };
 
 /// A registered group together with its JID (the shape of v1's getRegisteredGroup).

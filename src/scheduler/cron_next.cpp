@@ -80,16 +80,37 @@ bool transition_near(const date::time_zone& zone, SysSeconds t) {
     return info.begin > t - k_transition_slack || info.end <= t + k_transition_slack;
 }
 
-// Instants for one matching wall time. A wall time skipped by a spring-forward gap fires shifted
-// forward by the gap (the offset before the transition applies). In a fall-back overlap only the
-// first occurrence fires, unless the hour field is `*`, in which case both do (cron-parser).
+// Instants for one matching wall time, with cron-parser's DST rules as v1 uses it (a fresh
+// parse from "now" each time):
+// * skipped by a spring-forward gap: fires shifted forward by the gap (the offset before the
+//   transition applies), but only when searching from before the gap; from inside or after
+//   it, that day's skipped times are gone;
+// * repeated by a fall-back overlap: if the hour field is `*`, both occurrences fire; otherwise
+//   the first, unless the search starts inside the repeated hour, where the second one does.
 void instants(const CronExpr& e, const date::time_zone& zone, LocalSeconds wall,
-              std::optional<SysSeconds> out[2]) {
+              core::TimePoint after, std::optional<SysSeconds> out[2]) {
     const auto info = zone.get_info(wall);
-    out[0] = SysSeconds{wall.time_since_epoch() - info.first.offset};
+    const SysSeconds early{wall.time_since_epoch() - info.first.offset};
+    out[0].reset();
     out[1].reset();
-    if (info.result == date::local_info::ambiguous && e.hours.all())
-        out[1] = SysSeconds{wall.time_since_epoch() - info.second.offset};
+    switch (info.result) {
+    case date::local_info::unique:
+        out[0] = early;
+        break;
+    case date::local_info::nonexistent:
+        if (after < info.second.begin) out[0] = early;
+        break;
+    case date::local_info::ambiguous: {
+        const SysSeconds late{wall.time_since_epoch() - info.second.offset};
+        if (e.hours.all()) {
+            out[0] = early;
+            out[1] = late;
+        } else {
+            out[0] = after >= info.second.begin ? late : early;
+        }
+        break;
+    }
+    }
 }
 
 } // namespace
@@ -119,7 +140,7 @@ std::optional<core::TimePoint> CronExpr::next_after(core::TimePoint after,
         const auto match = next_wall_match(*this, wall);
         if (!match || (best && *match > best_wall + k_transition_slack)) break;
         std::optional<SysSeconds> found[2];
-        instants(*this, zone, *match, found);
+        instants(*this, zone, *match, after, found);
         for (const auto& t : found) {
             if (t && core::TimePoint{*t} > after && (!best || *t < *best)) {
                 best = t;

@@ -44,6 +44,9 @@ TEST(CronParseTest, DayOfWeekRangeEndingAtSevenIncludesSunday) {
     const auto e = parse_cron("0 0 * * 5-7");
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->days_of_week.to_ulong(), (1u << 0) | (1u << 5) | (1u << 6));
+    // cron-parser adds Sunday for any range ending at 7, even when the step skips 7.
+    EXPECT_EQ(parse_cron("0 0 * * 2-7/2")->days_of_week.to_ulong(),
+              (1u << 0) | (1u << 2) | (1u << 4) | (1u << 6));
 }
 
 TEST(CronParseTest, StepFromSingleValueRunsToFieldMaximum) {

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// The credential proxy (spec 20 §6 plus per-run identity): a loopback/bridge HTTP server that
+// admits only live agent runs, swaps the container's placeholder credential for the real one,
+// forwards to the Anthropic API (optionally through an HTTPS_PROXY tunnel), streams the response
+// back and reports token usage per group. Pimpl: no Beast or OpenSSL in this header.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "nanoclaw/proxy/settings.hpp"
+#include "nanoclaw/proxy/usage.hpp"
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace nanoclaw::proxy {
+
+/// Called on the io thread once per upstream response that carried usage.
+using UsageCallback = std::function<void(const UsageRecord&)>;
+
+/// What a container run needs from the proxy; `release` ends the run's admission (idempotent,
+/// safe to call after the proxy is gone).
+struct RunAccess {
+    std::string base_url; ///< the container's ANTHROPIC_BASE_URL (carries the run token)
+    bool oauth = false;   ///< true: give CLAUDE_CODE_OAUTH_TOKEN=placeholder, else ANTHROPIC_API_KEY
+    std::function<void()> release;
+};
+
+class CredentialProxy {
+public:
+    /// Nothing is bound until start(). `io` must outlive the proxy and run on one thread.
+    CredentialProxy(boost::asio::io_context& io, ProxySettings settings, UsageCallback on_usage);
+    ~CredentialProxy();
+    CredentialProxy(const CredentialProxy&) = delete;
+    CredentialProxy& operator=(const CredentialProxy&) = delete;
+
+    /// Chooses the bind address (§3.6), binds and starts accepting. Throws core::FatalError when
+    /// the address cannot be bound or the TLS settings are unusable.
+    void start();
+    /// Stops accepting and closes every client and upstream connection. Idempotent.
+    void stop();
+
+    std::uint16_t port() const;              ///< the bound port (after start)
+    const std::string& bind_host() const;    ///< the bound address (after start)
+    AuthMode auth_mode() const;
+
+    /// Admits a new run of `group_folder`; returns its token (see unregister_run).
+    std::string register_run(std::string group_folder);
+    /// Ends a run's admission: later requests with its token get 401.
+    void unregister_run(const std::string& token);
+    /// "http://<container_host>:<port>/r/<token>": the ANTHROPIC_BASE_URL of that run.
+    std::string base_url_for(std::string_view token, std::string_view container_host) const;
+    /// register_run + base_url_for + auth mode in one value for the container runner.
+    RunAccess open_run(std::string group_folder, std::string_view container_host);
+
+    /// Re-runs bind-address detection; when the result differs from a fallback bind (docker0 came
+    /// up after start), moves the listener there on the same port. Call when the runtime appears.
+    void redetect_bind_host();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace nanoclaw::proxy

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// Outbound connection set-up: resolve, TCP connect, optional CONNECT tunnel, optional TLS.
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "nanoclaw/net/upstream_stream.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "nanoclaw/net/base64.hpp"
+
+namespace nanoclaw::net {
+namespace {
+
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+using Result = tl::expected<std::shared_ptr<UpstreamStream>, ConnectError>;
+
+ConnectError failure(const error_code& ec, std::string_view step) {
+    const bool timed_out = ec == beast::error::timeout || ec == boost::asio::error::operation_aborted;
+    return ConnectError{timed_out, std::string(step) + ": " + (timed_out ? "timed out" : ec.message())};
+}
+
+// getaddrinfo cannot be interrupted, so a timer cancels the wait instead; the lookup thread
+// finishes on its own and its result is dropped.
+awaitable<tl::expected<tcp::resolver::results_type, ConnectError>>
+resolve(std::string host, std::uint16_t port, Clock::time_point deadline) {
+    auto ex = co_await asio::this_coro::executor;
+    auto resolver = std::make_shared<tcp::resolver>(ex);
+    auto timer = std::make_shared<asio::steady_timer>(ex, deadline);
+    auto on_timer = [resolver](const error_code& ec) {
+        if (!ec) resolver->cancel();
+    };
+    timer->async_wait(on_timer);
+    error_code ec;
+    auto results = co_await resolver->async_resolve(host, std::to_string(port),
+                                                    asio::redirect_error(use_awaitable, ec));
+    timer->cancel();
+    if (ec) co_return tl::unexpected(failure(ec, "resolve " + host));
+    co_return results;
+}
+
+std::string connect_request(const Url& origin, const Url& proxy) {
+    std::string req = "CONNECT " + origin.authority() + " HTTP/1.1\r\nHost: " +
+                      origin.authority() + "\r\n";
+    if (!proxy.userinfo.empty()) {
+        req += "Proxy-Authorization: Basic " + base64_encode(proxy.userinfo) + "\r\n";
+    }
+    return req + "\r\n";
+}
+
+// Asks the HTTP proxy for a tunnel to the origin; the stream then carries raw bytes to it.
+awaitable<tl::expected<void, ConnectError>> open_tunnel(UpstreamStream& stream, const Url& origin,
+                                                        const Url& proxy) {
+    error_code ec;
+    const std::string request = connect_request(origin, proxy);
+    co_await boost::asio::async_write(stream, boost::asio::buffer(request),
+                                      asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return tl::unexpected(failure(ec, "CONNECT write"));
+    beast::flat_buffer buffer;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true); // a CONNECT reply has no body: the tunnel starts right after the header
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return tl::unexpected(failure(ec, "CONNECT reply"));
+    const unsigned status = parser.get().result_int();
+    if (status < 200 || status > 299) {
+        co_return tl::unexpected(
+            ConnectError{false, "proxy refused CONNECT with status " + std::to_string(status)});
+    }
+    if (buffer.size() != 0) {
+        co_return tl::unexpected(ConnectError{false, "proxy sent data before the TLS handshake"});
+    }
+    co_return tl::expected<void, ConnectError>{};
+}
+
+// SNI only for names (RFC 6066 forbids IP literals); the verified identity is the name or IP.
+tl::expected<void, ConnectError> configure_tls_identity(SSL* ssl, const std::string& host) {
+    bool ok = true;
+    if (is_ip_literal(host)) {
+        ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+    } else {
+        ok = SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
+    }
+    if (!ok) return tl::unexpected(ConnectError{false, "cannot set TLS peer identity"});
+    return {};
+}
+
+awaitable<tl::expected<void, ConnectError>> handshake(UpstreamStream& stream,
+                                                      boost::asio::ssl::context& ctx,
+                                                      const std::string& host) {
+    stream.start_tls(ctx);
+    stream.tls().set_verify_mode(boost::asio::ssl::verify_peer);
+    if (auto ok = configure_tls_identity(stream.tls().native_handle(), host); !ok) {
+        co_return tl::unexpected(ok.error());
+    }
+    error_code ec;
+    co_await stream.tls().async_handshake(boost::asio::ssl::stream_base::client,
+                                          asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return tl::unexpected(failure(ec, "TLS handshake with " + host));
+    co_return tl::expected<void, ConnectError>{};
+}
+
+} // namespace
+
+awaitable<Result> connect_upstream(ConnectOptions options) {
+    const auto deadline = Clock::now() + options.timeout;
+    const Url& first_hop = options.tunnel_proxy ? *options.tunnel_proxy : options.origin;
+    auto endpoints = co_await resolve(first_hop.host, first_hop.port, deadline);
+    if (!endpoints) co_return tl::unexpected(endpoints.error());
+
+    auto stream = std::make_shared<UpstreamStream>(
+        beast::tcp_stream(co_await asio::this_coro::executor));
+    stream->tcp().expires_at(deadline);
+    error_code ec;
+    co_await stream->tcp().async_connect(*endpoints, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return tl::unexpected(failure(ec, "connect " + first_hop.authority()));
+    stream->tcp().socket().set_option(tcp::no_delay(true), ec);
+
+    if (options.tunnel_proxy) {
+        auto tunnel = co_await open_tunnel(*stream, options.origin, *options.tunnel_proxy);
+        if (!tunnel) co_return tl::unexpected(tunnel.error());
+    }
+    if (options.origin.tls()) {
+        if (options.tls == nullptr) co_return tl::unexpected(ConnectError{false, "no TLS context"});
+        auto ok = co_await handshake(*stream, *options.tls, options.origin.host);
+        if (!ok) co_return tl::unexpected(ok.error());
+    }
+    stream->tcp().expires_never();
+    co_return stream;
+}
+
+} // namespace nanoclaw::net

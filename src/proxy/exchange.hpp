@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// Private: the pieces of one proxied request shared by session.cpp and forward.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "proxy_state.hpp"
+
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+
+namespace nanoclaw::proxy {
+
+namespace http = beast::http;
+using Request = http::request<http::string_body>;
+
+/// Beast 1.74 uses boost::string_view; these convert at the boundary.
+inline std::string_view to_std(beast::string_view s) { return {s.data(), s.size()}; }
+inline beast::string_view to_beast(std::string_view s) { return {s.data(), s.size()}; }
+
+/// A request admitted by its run token.
+struct Admission {
+    std::string group_folder;
+    std::string upstream_target; ///< the target with the run prefix removed
+};
+
+/// Writes a short complete response (text/plain unless `content_type` is empty).
+/// Failures are ignored: the client is going away anyway. `conn` is owned by the caller's frame.
+awaitable<void> send_reply(ClientConn& conn, const ProxySettings& settings, http::status status,
+                           std::string_view body, bool keep_alive,
+                           std::string_view content_type = "text/plain; charset=utf-8");
+
+/// Rewrites `req` for the upstream exactly as spec 20 §6.4: target, host, content-length,
+/// hop-by-hop removal, credential injection. `oauth_token` may be empty (then no authorization).
+void rewrite_for_upstream(Request& req, const ProxySettings& settings, std::string_view target,
+                          std::string_view oauth_token);
+
+/// Sends `req` upstream and streams the answer back; reports usage. Returns whether the client
+/// connection may serve another request. `conn` stays alive through `conn` (shared).
+awaitable<bool> forward_request(std::shared_ptr<ProxyState> state,
+                                std::shared_ptr<ClientConn> conn, Request req,
+                                Admission admission);
+
+} // namespace nanoclaw::proxy

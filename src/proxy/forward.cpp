@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+// The upstream side of one request: connection (pooled), request write, response header, then
+// the body streamed to the client buffer by buffer while usage is metered on the way.
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
+
+#include "exchange.hpp"
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "nanoclaw/core/spawn.hpp"
+#include "nanoclaw/net/upstream_stream.hpp"
+
+namespace nanoclaw::proxy {
+namespace {
+
+using boost::system::error_code;
+using SteadyClock = std::chrono::steady_clock;
+using ResponseParser = http::response_parser<http::buffer_body>;
+
+struct UpstreamFailure {
+    bool timed_out = false;
+    std::string message;
+};
+
+bool is_timeout(const error_code& ec) { return ec == beast::error::timeout; }
+
+// Ends the watch when the client hangs up mid-exchange: the upstream request is cancelled so
+// it stops spending tokens. A readable socket with data (a pipelined request) is not a hang-up.
+awaitable<void> watch_for_hangup(std::shared_ptr<ClientConn> conn,
+                                 std::shared_ptr<UpstreamConn> upstream, std::uint64_t exchange) {
+    error_code ec;
+    co_await conn->stream.socket().async_wait(tcp::socket::wait_read,
+                                              asio::redirect_error(use_awaitable, ec));
+    if (ec || conn->exchange != exchange) co_return;
+    char byte = 0;
+    const auto n = ::recv(conn->stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) co_return;
+    conn->gone = true;
+    upstream->stream->close();
+}
+
+awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamFailure>>
+acquire_upstream(ProxyState& state, bool allow_pooled) {
+    if (allow_pooled) {
+        if (auto pooled = state.pool.take(SteadyClock::now())) co_return pooled;
+    }
+    net::ConnectOptions options{state.settings.upstream, state.settings.tunnel_via,
+                                state.tls.get(), state.settings.connect_timeout};
+    auto stream = co_await net::connect_upstream(std::move(options));
+    if (!stream) co_return tl::unexpected(UpstreamFailure{stream.error().timed_out, stream.error().message});
+    auto conn = std::make_shared<UpstreamConn>();
+    conn->stream = std::move(*stream);
+    co_return conn;
+}
+
+// Writes the request and reads the response header. A pooled connection that the upstream had
+// already closed fails before any response byte; that case is retried once on a fresh one.
+awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamFailure>>
+send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<ClientConn>& client_ref,
+             Request& req, ResponseParser& parser) {
+    for (int attempt = 0;; ++attempt) {
+        auto up = co_await acquire_upstream(state, attempt == 0);
+        if (!up) co_return up;
+        auto conn = *up;
+        client.upstream = conn;
+        core::spawn(state.io.get_executor(), "credential proxy hang-up watch",
+                    watch_for_hangup(client_ref, conn, client.exchange));
+        error_code ec;
+        conn->stream->tcp().expires_after(state.settings.upstream_idle_timeout);
+        co_await http::async_write(*conn->stream, req, asio::redirect_error(use_awaitable, ec));
+        if (!ec) {
+            co_await http::async_read_header(*conn->stream, conn->buffer, parser,
+                                             asio::redirect_error(use_awaitable, ec));
+        }
+        if (!ec) co_return conn;
+        conn->stream->close();
+        if (client.gone || !conn->reused || parser.got_some() || is_timeout(ec)) {
+            co_return tl::unexpected(UpstreamFailure{is_timeout(ec), ec.message()});
+        }
+    }
+}
+
+bool bodyless_status(unsigned status) {
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+void report_usage(ProxyState& state, UsageMeter& meter, const std::string& group_folder) {
+    auto usage = meter.finish();
+    if (!usage || !state.on_usage) return;
+    usage->group_folder = group_folder;
+    try {
+        state.on_usage(*usage);
+    } catch (const std::exception& e) {
+        spdlog::error("Credential proxy usage callback failed: {}", e.what());
+    }
+}
+
+// Streams the body as it arrives (SSE included). Returns false when either side failed; then
+// the client connection must be dropped because the response is incomplete.
+awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& up,
+                           ResponseParser& parser, http::response_serializer<http::buffer_body>& sr,
+                           UsageMeter& meter) {
+    auto& body = parser.get().body();
+    auto& buf = client.relay_buffer;
+    error_code ec;
+    do {
+        if (!parser.is_done()) {
+            body.data = buf.data();
+            body.size = buf.size();
+            up.stream->tcp().expires_after(state.settings.upstream_idle_timeout);
+            co_await http::async_read_some(*up.stream, up.buffer, parser,
+                                           asio::redirect_error(use_awaitable, ec));
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec) co_return false;
+            body.size = buf.size() - body.size;
+            body.data = buf.data();
+            body.more = !parser.is_done();
+            meter.feed(std::string_view(buf.data(), body.size));
+            if (body.size == 0 && body.more) continue;
+        } else {
+            body.data = nullptr;
+            body.size = 0;
+            body.more = false;
+        }
+        client.stream.expires_after(state.settings.upstream_idle_timeout);
+        co_await http::async_write(client.stream, sr, asio::redirect_error(use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+    } while (!parser.is_done() || !sr.is_done());
+    co_return true;
+}
+
+void finish_exchange(ClientConn& client) {
+    ++client.exchange;
+    error_code ignored;
+    client.stream.socket().cancel(ignored); // ends the hang-up watch
+    client.upstream.reset();
+}
+
+} // namespace
+
+awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_ptr<ClientConn> conn,
+                                Request req, Admission admission) {
+    ProxyState& st = *state;
+    const bool client_keep_alive = req.keep_alive();
+    const bool head = req.method() == http::verb::head;
+    const std::string method(req.method_string());
+    rewrite_for_upstream(req, st.settings, admission.upstream_target,
+                         st.oauth.current(SteadyClock::now()).reveal());
+
+    ResponseParser parser;
+    parser.body_limit(boost::none); // responses are streamed, never buffered
+    if (head) parser.skip(true);
+    auto up = co_await send_request(st, *conn, conn, req, parser);
+    if (!up) {
+        finish_exchange(*conn);
+        if (conn->gone) co_return false;
+        spdlog::error("Credential proxy upstream error for {} {}: {}", method,
+                      admission.upstream_target, up.error().message);
+        if (up.error().timed_out) {
+            co_await send_reply(*conn, st.settings, http::status::gateway_timeout, "Gateway Timeout",
+                                client_keep_alive);
+        } else {
+            co_await send_reply(*conn, st.settings, http::status::bad_gateway, "Bad Gateway",
+                                client_keep_alive, "");
+        }
+        co_return client_keep_alive;
+    }
+
+    auto& res = parser.get();
+    const unsigned status = res.result_int();
+    const bool upstream_reusable = parser.keep_alive();
+    // Without a length or chunking the body ends at EOF, so the client must see the close too.
+    const bool eof_framed = !head && !bodyless_status(status) && !parser.chunked() &&
+                            !parser.content_length();
+    const bool keep_alive = client_keep_alive && !eof_framed;
+    UsageMeter meter(status >= 200 && status < 300
+                         ? UsageMeter::format_for(to_std(res[http::field::content_type]))
+                         : UsageMeter::Format::none);
+    res.keep_alive(keep_alive);
+    http::response_serializer<http::buffer_body> sr{res};
+    error_code ec;
+    conn->stream.expires_after(st.settings.upstream_idle_timeout);
+    co_await http::async_write_header(conn->stream, sr, asio::redirect_error(use_awaitable, ec));
+    const bool complete = !ec && co_await relay_body(st, *conn, **up, parser, sr, meter);
+    report_usage(st, meter, admission.group_folder);
+    finish_exchange(*conn);
+    if (!complete) {
+        // Headers are out, so a 502 is impossible: closing tells the client the body is cut.
+        if (!conn->gone) spdlog::warn("Credential proxy stream for {} {} ended early", method,
+                                      admission.upstream_target);
+        (*up)->stream->close();
+        co_return false;
+    }
+    if (upstream_reusable) st.pool.give(std::move(*up), SteadyClock::now());
+    else (*up)->stream->close();
+    spdlog::debug("Credential proxy {} {} -> {} ({})", method, admission.upstream_target, status,
+                  admission.group_folder);
+    co_return keep_alive;
+}
+
+} // namespace nanoclaw::proxy

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// Private: the state shared by the listener, the client sessions and the forwarder. Coroutines
+// hold it by shared_ptr, so it outlives the CredentialProxy object until the last one finishes.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "nanoclaw/core/asio.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "nanoclaw/proxy/bind_address.hpp"
+#include "nanoclaw/proxy/credential_proxy.hpp"
+#include "nanoclaw/proxy/oauth_source.hpp"
+#include "nanoclaw/proxy/run_registry.hpp"
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
+
+namespace nanoclaw::net {
+class UpstreamStream;
+} // namespace nanoclaw::net
+
+namespace nanoclaw::proxy {
+
+namespace beast = boost::beast;
+using tcp = boost::asio::ip::tcp;
+
+/// One connection to the upstream with its read buffer (both survive keep-alive reuse).
+struct UpstreamConn {
+    std::shared_ptr<net::UpstreamStream> stream;
+    beast::flat_buffer buffer;
+    std::chrono::steady_clock::time_point idle_since{};
+    bool reused = false;
+};
+
+/// Idle upstream connections, most recent first out; stale ones are dropped on take().
+class UpstreamPool {
+public:
+    /// A live idle connection, or nullptr.
+    std::shared_ptr<UpstreamConn> take(std::chrono::steady_clock::time_point now);
+    /// Returns a connection whose last response was read completely.
+    void give(std::shared_ptr<UpstreamConn> conn, std::chrono::steady_clock::time_point now);
+    /// Closes every idle connection.
+    void clear();
+
+    static constexpr std::size_t k_max_idle = 16;
+    static constexpr std::chrono::seconds k_max_idle_age{30};
+
+private:
+    std::vector<std::shared_ptr<UpstreamConn>> idle_;
+};
+
+/// One accepted client connection.
+struct ClientConn {
+    explicit ClientConn(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    std::vector<char> relay_buffer = std::vector<char>(32 * 1024);
+    std::shared_ptr<UpstreamConn> upstream; ///< the exchange in flight, closed on stop()
+    std::uint64_t exchange = 0;             ///< bumps per request; guards the disconnect watcher
+    bool gone = false;                      ///< the client hung up mid-exchange
+};
+
+struct ProxyState {
+    ProxyState(boost::asio::io_context& io_context, ProxySettings proxy_settings,
+               UsageCallback usage_callback)
+        : io(io_context), settings(std::move(proxy_settings)), on_usage(std::move(usage_callback)),
+          oauth(settings.oauth_token, settings.oauth_credentials_file) {}
+
+    boost::asio::io_context& io;
+    ProxySettings settings;
+    UsageCallback on_usage;
+    std::shared_ptr<RunRegistry> runs = std::make_shared<RunRegistry>();
+    OAuthTokenSource oauth;
+    std::shared_ptr<boost::asio::ssl::context> tls; ///< set when the upstream is https
+    UpstreamPool pool;
+
+    std::shared_ptr<tcp::acceptor> acceptor;
+    std::string bind_host;
+    std::uint16_t port = 0;
+    BindReason bind_reason = BindReason::override_env;
+    bool stopping = false;
+
+    std::uint64_t next_client_id = 0;
+    std::unordered_map<std::uint64_t, std::weak_ptr<ClientConn>> clients;
+};
+
+/// Serves requests on one client connection until it closes (keep-alive loop).
+awaitable<void> serve_client(std::shared_ptr<ProxyState> state, std::shared_ptr<ClientConn> conn);
+
+} // namespace nanoclaw::proxy

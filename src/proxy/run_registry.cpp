@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#include "nanoclaw/proxy/run_registry.hpp"
+
+#include <openssl/rand.h>
+
+#include "nanoclaw/core/errors.hpp"
+
+namespace nanoclaw::proxy {
+namespace {
+
+constexpr std::string_view k_prefix = "/r/";
+
+std::string random_token() {
+    unsigned char bytes[k_run_token_length / 2];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) {
+        // Without a CSPRNG the admission check would be guessable: refuse to start the run.
+        throw core::FatalError("OpenSSL RAND_bytes failed: cannot create a run token");
+    }
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string token;
+    token.reserve(k_run_token_length);
+    for (unsigned char b : bytes) {
+        token.push_back(k_hex[b >> 4]);
+        token.push_back(k_hex[b & 15]);
+    }
+    return token;
+}
+
+} // namespace
+
+std::string RunRegistry::add(std::string group_folder) {
+    std::string token = random_token();
+    std::lock_guard lock(mutex_);
+    runs_.emplace(token, std::move(group_folder));
+    return token;
+}
+
+void RunRegistry::remove(std::string_view token) {
+    std::lock_guard lock(mutex_);
+    runs_.erase(std::string(token));
+}
+
+std::optional<std::string> RunRegistry::lookup(std::string_view token) const {
+    if (token.size() != k_run_token_length) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    const auto it = runs_.find(std::string(token));
+    if (it == runs_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::size_t RunRegistry::size() const {
+    std::lock_guard lock(mutex_);
+    return runs_.size();
+}
+
+std::optional<RunTarget> split_run_target(std::string_view target) {
+    if (target.substr(0, k_prefix.size()) != k_prefix) return std::nullopt;
+    const std::string_view rest = target.substr(k_prefix.size());
+    const auto end = rest.find_first_of("/?");
+    const std::string_view token = rest.substr(0, end);
+    if (token.empty()) return std::nullopt;
+    if (end == std::string_view::npos) return RunTarget{token, "/"};
+    if (rest[end] == '?') return RunTarget{token, "/" + std::string(rest.substr(end))};
+    return RunTarget{token, std::string(rest.substr(end))};
+}
+
+std::string run_path_prefix(std::string_view token) {
+    return std::string(k_prefix) + std::string(token);
+}
+
+} // namespace nanoclaw::proxy

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "nanoclaw/container/host_prep.hpp"
+
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "container_fixture.hpp"
+#include "nanoclaw/core/group_folder.hpp"
+
+namespace nanoclaw::container {
+namespace {
+
+namespace fs = std::filesystem;
+using nanoclaw::testing::TempDir;
+using ::testing::Contains;
+using ::testing::Not;
+
+class HostPrepTest : public ::testing::Test, protected testing_support::ProjectFixture {
+protected:
+    PreparedMounts prep(const std::string& folder, bool is_main = false) {
+        return prepare_host(config, settings, group(folder, is_main), is_main, {});
+    }
+    fs::path session(const std::string& folder) { return root / "data/sessions" / folder; }
+};
+
+TEST_F(HostPrepTest, SettingsJsonIsCreatedOnceAndNeverOverwritten) {
+    prep("g1");
+    const auto file = session("g1") / ".claude/settings.json";
+    EXPECT_EQ(TempDir::read(file),
+              "{\n  \"env\": {\n    \"CLAUDE_CODE_EXPERIMENTAL_AGENT_TEAMS\": \"1\",\n"
+              "    \"CLAUDE_CODE_ADDITIONAL_DIRECTORIES_CLAUDE_MD\": \"1\",\n"
+              "    \"CLAUDE_CODE_DISABLE_AUTO_MEMORY\": \"0\"\n  }\n}\n");
+    std::ofstream(file) << "{\"edited\":true}";
+    prep("g1");
+    EXPECT_EQ(TempDir::read(file), "{\"edited\":true}");
+}
+
+TEST_F(HostPrepTest, SkillsSyncCopiesDirectoriesOverwritesAndKeepsExtras) {
+    tmp.write("root/container/skills/a/SKILL.md", "v1");
+    tmp.write("root/container/skills/README", "top-level file");
+    prep("g1");
+    const auto dst = session("g1") / ".claude/skills";
+    EXPECT_EQ(TempDir::read(dst / "a/SKILL.md"), "v1");
+    EXPECT_FALSE(fs::exists(dst / "README"));
+    tmp.write("root/container/skills/a/SKILL.md", "v2");
+    std::ofstream(dst / "a/extra.md") << "agent note";
+    prep("g1");
+    EXPECT_EQ(TempDir::read(dst / "a/SKILL.md"), "v2");
+    EXPECT_EQ(TempDir::read(dst / "a/extra.md"), "agent note");
+}
+
+TEST_F(HostPrepTest, SkillsSyncNeverWritesThroughAPlantedSymlink) {
+    tmp.write("root/container/skills/a/SKILL.md", "skill text");
+    prep("g1");
+    const auto victim = tmp.write("victim.txt", "precious");
+    const auto planted = session("g1") / ".claude/skills/a/SKILL.md";
+    fs::remove(planted);
+    fs::create_symlink(victim, planted);
+    prep("g1");
+    EXPECT_EQ(TempDir::read(victim), "precious");
+    EXPECT_FALSE(fs::is_symlink(planted));
+    EXPECT_EQ(TempDir::read(planted), "skill text");
+}
+
+TEST_F(HostPrepTest, AgentRunnerSourceCopiedOnceThenRefreshedWhenNewer) {
+    tmp.write("root/container/agent-runner/src/index.ts", "v1");
+    prep("g1");
+    const auto copy = session("g1") / "agent-runner-src/index.ts";
+    EXPECT_EQ(TempDir::read(copy), "v1");
+    std::ofstream(copy) << "agent edit";
+    prep("g1"); // source not newer: the agent's edit stays
+    EXPECT_EQ(TempDir::read(copy), "agent edit");
+    tmp.write("root/container/agent-runner/src/index.ts", "v2");
+    fs::last_write_time(root / "container/agent-runner/src/index.ts",
+                        fs::last_write_time(copy) + std::chrono::seconds(5));
+    prep("g1");
+    EXPECT_EQ(TempDir::read(copy), "v2");
+}
+
+TEST_F(HostPrepTest, IpcSubdirectoriesAndLogsExist) {
+    prep("g1");
+    for (const char* d : {"messages", "tasks", "input"}) {
+        EXPECT_TRUE(fs::is_directory(root / "data/ipc/g1" / d)) << d;
+    }
+    EXPECT_TRUE(fs::is_directory(root / "groups/g1/logs"));
+}
+
+TEST_F(HostPrepTest, PlantedLogsSymlinkIsReplacedByARealDirectory) {
+    prep("g1");
+    fs::remove_all(root / "groups/g1/logs");
+    fs::create_directory_symlink(tmp.path(), root / "groups/g1/logs");
+    prep("g1");
+    EXPECT_FALSE(fs::is_symlink(root / "groups/g1/logs"));
+    EXPECT_TRUE(fs::is_directory(root / "groups/g1/logs"));
+}
+
+TEST_F(HostPrepTest, InvalidFolderThrowsBeforeCreatingAnything) {
+    for (const char* bad : {"../../etc", "/tmp", "global", ""}) {
+        EXPECT_THROW(prep(bad), core::InvalidGroupFolder) << bad;
+    }
+    EXPECT_FALSE(fs::exists(root / "data"));
+}
+
+TEST_F(HostPrepTest, DockerSandboxShadowIsAnEmptyFileUnderData) {
+    tmp.write("root/.env", "ANTHROPIC_API_KEY=sk-real");
+    settings.env_shadow_source = config.data_dir / "empty-env";
+    const auto mounts = prep("main", true).mounts;
+    ASSERT_GE(mounts.size(), 2u);
+    EXPECT_EQ(mounts[1].host_path, (root / "data/empty-env").string());
+    EXPECT_EQ(mounts[1].container_path, "/workspace/project/.env");
+    EXPECT_TRUE(mounts[1].readonly);
+    EXPECT_EQ(fs::file_size(root / "data/empty-env"), 0u);
+}
+
+TEST_F(HostPrepTest, NonEmptyConfiguredShadowFallsBackToEmptyFile) {
+    tmp.write("root/.env", "ANTHROPIC_API_KEY=sk-real");
+    settings.env_shadow_source = tmp.write("copy-of-env", "ANTHROPIC_API_KEY=sk-real");
+    const auto mounts = prep("main", true).mounts;
+    EXPECT_EQ(mounts[1].host_path, (root / "data/empty-env").string());
+    EXPECT_EQ(fs::file_size(mounts[1].host_path), 0u);
+}
+
+TEST_F(HostPrepTest, StoreAuthIsShadowedForMainAfterEnvShadow) {
+    tmp.write("root/.env", "X=1");
+    tmp.write("root/store/auth/creds.json", "{\"secret\":1}");
+    const auto mounts = prep("main", true).mounts;
+    ASSERT_GE(mounts.size(), 4u);
+    EXPECT_EQ(mounts[2].container_path, "/workspace/project/store/auth");
+    EXPECT_TRUE(mounts[2].readonly);
+    EXPECT_TRUE(fs::is_empty(mounts[2].host_path));
+    EXPECT_EQ(mounts[3].container_path, "/workspace/group");
+}
+
+TEST_F(HostPrepTest, NonMainNeverSeesTheProject) {
+    tmp.write("root/.env", "X=1");
+    tmp.write("root/store/auth/creds.json", "{}");
+    for (const auto& m : prep("g1").mounts) {
+        EXPECT_EQ(m.container_path.find("/workspace/project"), std::string::npos);
+        EXPECT_NE(m.host_path, root.string());
+    }
+}
+
+} // namespace
+} // namespace nanoclaw::container

@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <functional>
 #include <unordered_map>
 #include <utility>
 
@@ -43,7 +45,7 @@ struct Store::Impl {
     std::string assistant_name;
 
     /// The prepared statement for `sql`, compiled on first use and kept for the Store's life.
-    Query query(const std::string& sql);
+    Query query(std::string_view sql);
     /// Canonical ISO text of the clock's now.
     std::string now_iso() const;
 
@@ -53,17 +55,27 @@ struct Store::Impl {
     bool has_table(const AdditiveTable& table);
 
 private:
-    std::unordered_map<std::string, SQLite::Statement> statements_;
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    // Keyed by the SQL text; transparent lookup avoids building a std::string per query.
+    std::unordered_map<std::string, SQLite::Statement, TextHash, std::equal_to<>> statements_;
     std::set<std::string> known_tables_;
 };
 
-/// Runs `body`, turning SQLite failures into StoreError("<what>: <sqlite reason>").
-template <typename Body>
-decltype(auto) guarded(std::string_view what, Body&& body) {
+/// Runs `body`, turning SQLite failures into StoreError("<what>: <sqlite reason>"). `what` is text
+/// or a callable producing it, so hot paths only build the description when something failed.
+template <typename What, typename Body>
+decltype(auto) guarded(What&& what, Body&& body) {
     try {
         return std::forward<Body>(body)();
     } catch (const SQLite::Exception& e) {
-        throw StoreError(std::string(what) + ": " + e.what());
+        if constexpr (std::is_invocable_v<What>) {
+            throw StoreError(std::string(what()) + ": " + e.what());
+        } else {
+            throw StoreError(std::string(what) + ": " + e.what());
+        }
     }
 }
 

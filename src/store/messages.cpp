@@ -79,7 +79,7 @@ std::string greatest_timestamp(std::string start, const std::vector<core::NewMes
 } // namespace
 
 void Store::store_message(const core::NewMessage& m) {
-    guarded("storing message " + m.id + " for chat " + m.chat_jid, [&] {
+    guarded([&] { return "storing message " + m.id + " for chat " + m.chat_jid; }, [&] {
         auto q = impl_->query(k_insert);
         q->bind(1, m.id);
         q->bind(2, m.chat_jid);

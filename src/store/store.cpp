@@ -28,9 +28,12 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
-Query Store::Impl::query(const std::string& sql) {
+Query Store::Impl::query(std::string_view sql) {
     auto it = statements_.find(sql);
-    if (it == statements_.end()) it = statements_.try_emplace(sql, db, sql).first;
+    if (it == statements_.end()) {
+        std::string key(sql);
+        it = statements_.try_emplace(key, db, key).first;
+    }
     return Query(it->second);
 }
 

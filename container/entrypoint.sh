@@ -10,6 +10,7 @@ set -euo pipefail
 dist=/app/dist
 src_hash="$(find /app/src -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)"
 if [[ "$src_hash" != "$(cat /app/dist/.source-hash 2>/dev/null)" ]]; then
+  echo "[entrypoint] runner source differs from the image build; compiling it" >&2
   # Compiler output goes to stderr: stdout carries only output markers.
   (cd /app && node_modules/.bin/tsc -p tsconfig.json --outDir /tmp/dist) >&2
   ln -s /app/node_modules /tmp/dist/node_modules
@@ -17,6 +18,8 @@ if [[ "$src_hash" != "$(cat /app/dist/.source-hash 2>/dev/null)" ]]; then
   echo '{"type":"module"}' > /tmp/dist/package.json
   chmod -R a-w /tmp/dist
   dist=/tmp/dist
+else
+  echo "[entrypoint] runner source unchanged; using the prebuilt runner" >&2
 fi
 
 # Read all of stdin before starting, then run node as PID 1 so signals reach it.

@@ -147,6 +147,7 @@ async function firstRun(dirs, timings) {
   const first = await agent.waitForResult((r) => r === 'e2e first reply', 120000);
   timings.start_to_first_result_ms = Math.round(performance.now() - agent.started);
   check(first.status === 'success' && /^[0-9a-f-]{36}$/.test(first.newSessionId), 'final reply arrives through the markers with a session id');
+  check(agent.stderrLines.some((l) => l.includes('runner source unchanged')), 'an unchanged runner copy runs the prebuilt code');
 
   const sent = fs.readdirSync(path.join(dirs.ipc, 'messages')).filter((n) => n.endsWith('.json'));
   check(sent.length === 1 && /^\d+-[0-9a-z]{6}\.json$/.test(sent[0]), 'send_message wrote one IPC file with the host naming scheme');
@@ -191,13 +192,16 @@ async function firstRun(dirs, timings) {
 }
 
 async function secondRun(dirs, sessionId, timings) {
-  console.log('run 2: resume the session');
+  console.log('run 2: resume the session with a group-modified runner');
   const before = mockRequests().length;
+  // A group's agent may edit its own runner copy; the entrypoint must compile it.
+  fs.appendFileSync(path.join(dirs.runnerSrc, 'prompt.ts'), '\n// changed by the e2e test\n');
   const agent = startContainer(dirs);
   agent.send({ prompt: 'e2e second [[reply:e2e second reply]]', sessionId, groupFolder: FOLDER, chatJid: CHAT, isMain: false });
   const reply = await agent.waitForResult((r) => r === 'e2e second reply', 120000);
   timings.resumed_start_to_result_ms = Math.round(performance.now() - agent.started);
   check(reply.newSessionId === sessionId, 'the second run reports the same session id');
+  check(agent.stderrLines.some((l) => l.includes('compiling it')), 'a modified runner copy is compiled and runs');
   const resumed = mockRequests().slice(before).find((r) => r.path === '/v1/messages');
   check(resumed && resumed.message_count > 2, `the resumed request carries the earlier conversation (${resumed?.message_count} messages)`);
   close(dirs);
@@ -227,6 +231,8 @@ function report(latencies, timings) {
 }
 
 async function main() {
+  // The probe the setup step uses to check an image (spec 20 §7.2).
+  check(docker('run', '--rm', '--entrypoint', '/bin/echo', IMAGE, 'Container OK').trim() === 'Container OK', 'the image answers the setup probe');
   const dirs = prepareProject();
   const timings = {};
   const { sessionId, latencies } = await firstRun(dirs, timings);

@@ -18,11 +18,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="latest"
 keep=0
+browser=1
 result=""
 image_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --no-browser) image_args+=(--no-browser); shift ;;
+    --no-browser) image_args+=(--no-browser); browser=0; shift ;;
     --tag) tag="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --result) result="$2"; shift 2 ;;
@@ -57,7 +58,7 @@ echo "e2e-image: mock Messages API at $MOCK_URL (pid $MOCK_PID)"
 mock_pid="$MOCK_PID"
 
 IMAGE="nanoclaw-agent:$tag" MOCK_URL="$MOCK_URL" MOCK_LOG="$MOCK_LOG" E2E_WORK="$work" \
-  E2E_RESULT_JSON="${result:-$work/result.json}" \
+  E2E_RESULT_JSON="${result:-$work/result.json}" E2E_BROWSER="$browser" \
   node "$root/scripts/container/e2e-agent-flow.mjs"
 t_end=$SECONDS
 

@@ -7,7 +7,8 @@
 //
 // Environment: IMAGE (default nanoclaw-agent:latest), MOCK_URL, MOCK_LOG,
 // E2E_WORK (scratch dir), E2E_FOLLOWUPS (latency samples, default 20),
-// E2E_RESULT_JSON (where to write the timing JSON), CONTAINER_RUNTIME_BIN.
+// E2E_RESULT_JSON (where to write the timing JSON), E2E_BROWSER (0 = image has no
+// Chromium), CONTAINER_RUNTIME_BIN.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -233,6 +234,14 @@ function report(latencies, timings) {
 async function main() {
   // The probe the setup step uses to check an image (spec 20 §7.2).
   check(docker('run', '--rm', '--entrypoint', '/bin/echo', IMAGE, 'Container OK').trim() === 'Container OK', 'the image answers the setup probe');
+  if (process.env.E2E_BROWSER !== '0') {
+    // agent-browser must drive the image's Chromium (no network needed for a file: page).
+    const script =
+      'echo "<title>nc-smoke</title><button>Go</button>" > /tmp/p.html && agent-browser open file:///tmp/p.html ' +
+      '&& agent-browser get title && agent-browser snapshot -i; agent-browser close';
+    const out = docker('run', '--rm', '--entrypoint', 'bash', IMAGE, '-c', script);
+    check(out.includes('nc-smoke') && /button "Go"/.test(out), 'agent-browser drives Chromium in the image');
+  }
   const dirs = prepareProject();
   const timings = {};
   const { sessionId, latencies } = await firstRun(dirs, timings);

@@ -60,6 +60,11 @@ host_mirror() {
   fi
   echo "${uri:-http://deb.debian.org/debian}"
 }
+host_security_mirror() {
+  { grep -hE '^\s*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -hE '^\s*deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'
+  } | grep -- '-security' | head -n1 || true
+}
 [[ -n "$mirror" ]] || mirror="$(host_mirror)"
 
 if ! command -v debootstrap >/dev/null 2>&1; then
@@ -86,7 +91,7 @@ deb $mirror bookworm main
 deb $mirror bookworm-updates main
 SOURCES
 # Security updates matter for Chromium; take the host's security mirror if it has one.
-security="$(grep -hoE 'https?://[^ ]+/debian-security' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -n1 || true)"
+security="$(host_security_mirror)"
 [[ -n "$security" ]] && echo "deb $security bookworm-security main" >>"$rootfs/etc/apt/sources.list"
 
 say "adding host node $("$node_bin" --version) and npm $("$node_bin" "$npm_dir/bin/npm-cli.js" --version)"

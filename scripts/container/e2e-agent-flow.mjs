@@ -100,13 +100,17 @@ function startContainer(dirs) {
   return agent;
 }
 
-/** Writes a follow-up like the host's GroupQueue; returns the file name and the time it appeared. */
+/**
+ * Writes a follow-up like the host's GroupQueue; returns the file name and
+ * when it appeared on the system-wide monotonic clock (the runner logs the
+ * same clock, so the difference is the delivery latency).
+ */
 function writeFollowUp(dirs, text) {
   const name = `${Date.now()}-${randomBytes(2).toString('hex').slice(0, 4)}.json`;
   const file = path.join(dirs.ipc, 'input', name);
   fs.writeFileSync(`${file}.tmp`, JSON.stringify({ type: 'message', text }));
   fs.renameSync(`${file}.tmp`, file);
-  return { name, writtenAt: performance.timeOrigin + performance.now() };
+  return { name, writtenAt: process.hrtime.bigint() };
 }
 
 function close(dirs) {
@@ -176,8 +180,8 @@ async function firstRun(dirs, timings) {
   for (let i = 1; i <= FOLLOWUPS; i++) {
     const { name, writtenAt } = writeFollowUp(dirs, `follow-up ${i} [[reply:answer ${i}]]`);
     const escaped = name.replace(/[.]/g, '\\.');
-    const match = await agent.waitForStderr(new RegExp(`Consumed input file ${escaped} at ([0-9.]+)`), 30000);
-    latencies.push(Number(match[1]) - writtenAt);
+    const match = await agent.waitForStderr(new RegExp(`Consumed input file ${escaped} .*monotonic_ns (\\d+)`), 30000);
+    latencies.push(Number(BigInt(match[1]) - writtenAt) / 1e6);
     const answer = await agent.waitForResult((r) => r === `answer ${i}`, 60000);
     if (i === 1) check(answer.newSessionId === first.newSessionId, 'a follow-up is answered by the same container and session');
   }

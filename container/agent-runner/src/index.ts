@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     sdkEnv: sdkEnvironment(),
   };
   const inbox = new IpcInbox(paths.inputDir, {
-    onConsumed: (file, epochMs) => log(`Consumed input file ${file} at ${epochMs.toFixed(3)}`),
+    onConsumed: (file, at) => log(`Consumed input file ${file} (wall ${at.wallMs}, monotonic_ns ${at.monotonicNs})`),
   });
   return runSession({
     input,

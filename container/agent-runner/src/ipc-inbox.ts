@@ -7,9 +7,18 @@
 // Docker Desktop file sharing).
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { errorMessage } from './protocol.js';
 import { log } from './log.js';
+
+/**
+ * CLOCK_MONOTONIC is shared by every process on the host, containers
+ * included, so tests can compare it with the writer's reading to measure
+ * delivery latency without wall-clock skew.
+ */
+export interface ConsumedAt {
+  wallMs: number;
+  monotonicNs: bigint;
+}
 
 export type InboxEvent = { kind: 'close' } | { kind: 'messages'; texts: string[] };
 
@@ -18,8 +27,8 @@ export interface InboxOptions {
   pollMs?: number;
   /** Disables fs.watch, leaving only polling (tests and odd filesystems). */
   useWatch?: boolean;
-  /** Called with the file name and a sub-millisecond wall-clock time per consumed file. */
-  onConsumed?: (file: string, epochMs: number) => void;
+  /** Called for each consumed file, with when (wall clock, and the system-wide monotonic clock). */
+  onConsumed?: (file: string, at: ConsumedAt) => void;
 }
 
 export const CLOSE_SENTINEL_NAME = '_close';
@@ -28,7 +37,7 @@ export class IpcInbox {
   private readonly closePath: string;
   private readonly pollMs: number;
   private readonly useWatch: boolean;
-  private readonly onConsumed: (file: string, epochMs: number) => void;
+  private readonly onConsumed: (file: string, at: ConsumedAt) => void;
 
   constructor(private readonly dir: string, options: InboxOptions = {}) {
     this.closePath = path.join(dir, CLOSE_SENTINEL_NAME);
@@ -78,7 +87,7 @@ export class IpcInbox {
       try {
         const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
         fs.unlinkSync(file);
-        this.onConsumed(name, performance.timeOrigin + performance.now());
+        this.onConsumed(name, { wallMs: Date.now(), monotonicNs: process.hrtime.bigint() });
         const msg = data as { type?: unknown; text?: unknown };
         if (msg?.type === 'message' && typeof msg.text === 'string' && msg.text !== '') {
           texts.push(msg.text);

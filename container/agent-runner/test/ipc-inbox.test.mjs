@@ -15,10 +15,16 @@ test('drain returns message texts in name order and filters the rest (E6.1)', (t
   writeAtomic(dir, '5-e.json', { type: 'other', text: 'ignored' });
   writeAtomic(dir, '6-f.json', { type: 'message', text: '' });
   const consumed = [];
-  const inbox = new IpcInbox(dir, { onConsumed: (name) => consumed.push(name) });
+  const before = process.hrtime.bigint();
+  const inbox = new IpcInbox(dir, { onConsumed: (name, at) => consumed.push({ name, at }) });
   assert.deepEqual(inbox.drain(), ['A', 'B']);
   assert.deepEqual(listFiles(dir), ['3-c.json.tmp']);
-  assert.deepEqual(consumed, ['1-a.json', '2-b.json', '5-e.json', '6-f.json']);
+  assert.deepEqual(consumed.map((c) => c.name), ['1-a.json', '2-b.json', '5-e.json', '6-f.json']);
+  for (const { at } of consumed) {
+    assert.equal(typeof at.monotonicNs, 'bigint');
+    assert.ok(at.monotonicNs >= before, 'monotonic stamps are taken at consumption');
+    assert.ok(Math.abs(at.wallMs - Date.now()) < 5000);
+  }
 });
 
 test('drain of a missing directory is empty, not an exception', (t) => {

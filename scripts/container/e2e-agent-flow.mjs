@@ -109,8 +109,11 @@ function writeFollowUp(dirs, text) {
   const name = `${Date.now()}-${randomBytes(2).toString('hex').slice(0, 4)}.json`;
   const file = path.join(dirs.ipc, 'input', name);
   fs.writeFileSync(`${file}.tmp`, JSON.stringify({ type: 'message', text }));
+  // Stamped just before the rename: stamping after it could be late if this
+  // process is descheduled, and the latency would come out too small.
+  const writtenAt = process.hrtime.bigint();
   fs.renameSync(`${file}.tmp`, file);
-  return { name, writtenAt: process.hrtime.bigint() };
+  return { name, writtenAt };
 }
 
 function close(dirs) {
@@ -223,7 +226,7 @@ function report(latencies, timings) {
     max_ms: +sorted[sorted.length - 1].toFixed(3),
     min_ms: +sorted[0].toFixed(3),
   };
-  console.log('\nfollow-up latency (file renamed into input/ -> agent-runner consumed it)');
+  console.log('\nfollow-up latency (just before the rename into input/ -> agent-runner consumed the file)');
   console.log('| samples | min ms | p50 ms | p90 ms | max ms |');
   console.log('|--------:|-------:|-------:|-------:|-------:|');
   console.log(`| ${stats.samples} | ${stats.min_ms} | ${stats.p50_ms} | ${stats.p90_ms} | ${stats.max_ms} |`);

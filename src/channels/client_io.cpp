@@ -22,9 +22,9 @@ namespace local {
 awaitable<std::optional<std::string>> read_line(Socket& socket, std::string& buffer) {
     boost::system::error_code ec;
     // The daemon's lines are bounded by what the agent writes; allow generous headroom.
-    std::size_t n = co_await asio::async_read_until(
-        socket, asio::dynamic_buffer(buffer, 64 * k_max_line_bytes), '\n',
-        asio::redirect_error(use_awaitable, ec));
+    std::size_t n =
+        co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer, 64 * k_max_line_bytes),
+                                        '\n', asio::redirect_error(use_awaitable, ec));
     if (ec) co_return std::nullopt;
     std::string line = buffer.substr(0, n - 1);
     buffer.erase(0, n);

@@ -21,7 +21,7 @@ using local::Session;
 
 struct LocalChannel::Impl : std::enable_shared_from_this<Impl> {
     struct ChatState {
-        bool reported = false; ///< on_chat_metadata already called in this process
+        bool reported = false;               ///< on_chat_metadata already called in this process
         std::optional<core::TimePoint> last; ///< timestamp of the chat's latest message
     };
 
@@ -140,7 +140,8 @@ void LocalChannel::Impl::broadcast(const std::string& chat, const std::string& l
     for (const auto& [id, session] : sessions) {
         if (session->in_chat(chat)) targets.push_back(session);
     }
-    for (const auto& session : targets) session->send(line);
+    for (const auto& session : targets)
+        session->send(line);
 }
 
 void LocalChannel::Impl::shutdown() {
@@ -148,8 +149,10 @@ void LocalChannel::Impl::shutdown() {
     boost::system::error_code ec;
     if (acceptor) acceptor->close(ec);
     std::vector<std::shared_ptr<Session>> all;
-    for (const auto& [id, session] : sessions) all.push_back(session);
-    for (const auto& session : all) session->close();
+    for (const auto& [id, session] : sessions)
+        all.push_back(session);
+    for (const auto& session : all)
+        session->close();
     sessions.clear();
     struct stat st {};
     if (socket_inode && ::lstat(options.socket_path.c_str(), &st) == 0 &&
@@ -164,7 +167,9 @@ LocalChannel::LocalChannel(core::Clock& clock, LocalChannelOptions options,
                            ChannelCallbacks callbacks)
     : impl_(std::make_shared<Impl>(clock, std::move(options), std::move(callbacks))) {}
 
-LocalChannel::~LocalChannel() { impl_->shutdown(); }
+LocalChannel::~LocalChannel() {
+    impl_->shutdown();
+}
 
 awaitable<void> LocalChannel::connect() {
     auto executor = co_await asio::this_coro::executor;
@@ -188,7 +193,9 @@ awaitable<void> LocalChannel::set_typing(std::string jid, bool on) {
     co_return;
 }
 
-bool LocalChannel::is_connected() const { return impl_->connected; }
+bool LocalChannel::is_connected() const {
+    return impl_->connected;
+}
 
 bool LocalChannel::owns_jid(const std::string& jid) const {
     return jid.rfind(local::k_jid_prefix, 0) == 0;
@@ -199,7 +206,9 @@ awaitable<void> LocalChannel::disconnect() {
     co_return;
 }
 
-std::size_t LocalChannel::client_count() const { return impl_->sessions.size(); }
+std::size_t LocalChannel::client_count() const {
+    return impl_->sessions.size();
+}
 
 std::filesystem::path local_socket_path(const core::Config& config) {
     return config.data_dir / "nanoclawd.sock";

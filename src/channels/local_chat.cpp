@@ -42,8 +42,8 @@ struct ChatRun {
     std::ostream& out;
     local::Socket socket;
     asio::posix::stream_descriptor input; ///< a dup of input_fd, so closing it leaves stdin open
-    asio::steady_timer spinner; ///< redraws the spinner while typing is on
-    asio::steady_timer drain;   ///< bounds the wait for the last reply after input ended
+    asio::steady_timer spinner;           ///< redraws the spinner while typing is on
+    asio::steady_timer drain;             ///< bounds the wait for the last reply after input ended
     std::string sender;
     bool interactive;  ///< input is a terminal: Ctrl-D leaves at once
     bool show_spinner; ///< output is a terminal
@@ -96,7 +96,8 @@ void ChatRun::on_input(std::string line) {
     if (line.empty()) return prompt();
     if (line == "/quit" || line == "/exit") return finish(0);
     if (line == "/history") {
-        for (const auto& entry : history) out << entry << "\n";
+        for (const auto& entry : history)
+            out << entry << "\n";
         return prompt();
     }
     if (!local::write_line(socket, local::encode_client_message(options.chat, sender, line),
@@ -148,7 +149,8 @@ awaitable<void> receive(ChatRun* run) {
     while (run->result < 0) {
         auto line = co_await local::read_line(run->socket, buffer);
         if (!line) {
-            if (run->result < 0) *run->options.err << "\nnanoclaw: nanoclawd closed the connection\n";
+            if (run->result < 0)
+                *run->options.err << "\nnanoclaw: nanoclawd closed the connection\n";
             run->finish(1);
             co_return;
         }
@@ -167,8 +169,9 @@ awaitable<void> read_input(ChatRun* run) {
     }
     std::string buffer;
     while (run->result < 0) {
-        std::size_t n = co_await asio::async_read_until(run->input, asio::dynamic_buffer(buffer), '\n',
-                                                        asio::redirect_error(use_awaitable, ec));
+        std::size_t n =
+            co_await asio::async_read_until(run->input, asio::dynamic_buffer(buffer), '\n',
+                                            asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         std::string line = buffer.substr(0, n - 1);
         buffer.erase(0, n);

@@ -26,7 +26,8 @@ std::string line_of(const json& j) {
 tl::expected<std::string, std::string> string_field(const json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end()) return tl::unexpected(std::string("missing field \"") + key + "\"");
-    if (!it->is_string()) return tl::unexpected(std::string("field \"") + key + "\" must be a string");
+    if (!it->is_string())
+        return tl::unexpected(std::string("field \"") + key + "\" must be a string");
     return it->get<std::string>();
 }
 
@@ -72,12 +73,15 @@ tl::expected<ClientRequest, std::string> parse_request(const json& j) {
 
 std::optional<std::string> chat_name_error(std::string_view chat) {
     bool ok = !chat.empty() && chat.size() <= k_max_chat;
-    for (char c : chat) ok = ok && chat_char(c);
+    for (char c : chat)
+        ok = ok && chat_char(c);
     if (ok) return std::nullopt;
     return "invalid chat name (use 1-64 characters of A-Z a-z 0-9 _ -)";
 }
 
-std::string jid_for(std::string_view chat) { return std::string(k_jid_prefix) + std::string(chat); }
+std::string jid_for(std::string_view chat) {
+    return std::string(k_jid_prefix) + std::string(chat);
+}
 
 std::optional<std::string> chat_of(std::string_view jid) {
     if (jid.substr(0, k_jid_prefix.size()) != k_jid_prefix) return std::nullopt;

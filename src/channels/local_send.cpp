@@ -105,8 +105,11 @@ int run_send(const SendOptions& options) {
     run.deadline.expires_after(options.timeout);
     run.deadline.async_wait([&run](boost::system::error_code ec) {
         if (ec) return;
-        *run.options.err << "nanoclaw: timed out after " << run.options.timeout.count()
-                         << " ms waiting for the assistant to finish\n";
+        const auto ms = run.options.timeout.count();
+        *run.options.err << "nanoclaw: timed out after "
+                         << (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s"
+                                            : std::to_string(ms) + " ms")
+                         << " waiting for the assistant to finish\n";
         run.finish(k_exit_timeout);
     });
     core::spawn(io.get_executor(), "nanoclaw send", receive(&run));

@@ -72,8 +72,8 @@ void Session::start(LineHandler on_line, CloseHandler on_close) {
 bool Session::send(std::string line) {
     if (!open_ || closing_) return false;
     if (queued_bytes_ > 0 && queued_bytes_ + line.size() > limits_.max_queue_bytes) {
-        spdlog::warn("Local channel: client {} is not reading ({} bytes queued); dropping it",
-                     id_, queued_bytes_);
+        spdlog::warn("Local channel: client {} is not reading ({} bytes queued); dropping it", id_,
+                     queued_bytes_);
         close();
         return false;
     }

@@ -17,7 +17,7 @@
 namespace nanoclaw::channels::local {
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     struct Limits {
         std::size_t max_line_bytes;
         std::size_t max_queue_bytes;
@@ -44,7 +44,7 @@ public:
     bool in_chat(const std::string& chat) const { return chats_.count(chat) > 0; }
     void join_chat(const std::string& chat) { chats_.insert(chat); }
 
-private:
+  private:
     friend awaitable<void> read_loop(std::shared_ptr<Session> self);
     friend awaitable<void> write_loop(std::shared_ptr<Session> self);
 

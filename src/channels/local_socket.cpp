@@ -52,7 +52,8 @@ Probe probe(const fs::path& path) {
         throw core::FatalError("cannot stat " + path.string() + ": " + std::strerror(errno));
     }
     // Never delete something that is not a socket: it is not ours.
-    if (!S_ISSOCK(st.st_mode)) throw core::FatalError(path.string() + " exists and is not a socket");
+    if (!S_ISSOCK(st.st_mode))
+        throw core::FatalError(path.string() + " exists and is not a socket");
     return accepts_connections(path) ? Probe::live : Probe::stale;
 }
 
@@ -100,7 +101,8 @@ Socket connect_unix(const asio::any_io_executor& ex, const fs::path& path) {
     Socket socket(ex);
     boost::system::error_code ec;
     socket.connect(Protocol::endpoint(path.string()), ec);
-    if (ec == asio::error::connection_refused || ec == boost::system::errc::no_such_file_or_directory) {
+    if (ec == asio::error::connection_refused ||
+        ec == boost::system::errc::no_such_file_or_directory) {
         throw std::runtime_error(not_running);
     }
     if (ec) throw std::runtime_error("cannot connect to " + path.string() + ": " + ec.message());

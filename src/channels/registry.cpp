@@ -26,7 +26,8 @@ std::optional<ChannelFactory> ChannelRegistry::factory(const std::string& name) 
 std::vector<std::string> ChannelRegistry::names() const {
     std::vector<std::string> out;
     out.reserve(entries_.size());
-    for (const auto& entry : entries_) out.push_back(entry.first);
+    for (const auto& entry : entries_)
+        out.push_back(entry.first);
     return out;
 }
 

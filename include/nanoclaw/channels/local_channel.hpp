@@ -27,7 +27,7 @@ struct LocalChannelOptions {
 /// Owns JIDs "local:<chat>". Listens once connect() has run; every method runs on the
 /// io_context thread that awaits connect().
 class LocalChannel final : public Channel {
-public:
+  public:
     /// `clock` must outlive the channel (timestamps of inbound messages come from it).
     LocalChannel(core::Clock& clock, LocalChannelOptions options, ChannelCallbacks callbacks);
     ~LocalChannel() override;
@@ -50,7 +50,7 @@ public:
     /// Number of connected clients (for tests and status output).
     std::size_t client_count() const;
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> impl_; // shared with in-flight coroutines, which may outlive a call
 };

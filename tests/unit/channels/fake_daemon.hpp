@@ -18,7 +18,7 @@
 namespace nanoclaw::testing {
 
 class FakeDaemon {
-public:
+  public:
     /// `script(fd)` runs after the client's first line was read; it may write and read `fd`.
     FakeDaemon(const std::filesystem::path& path, std::function<void(FakeDaemon&)> script)
         : script_(std::move(script)) {
@@ -60,7 +60,8 @@ public:
     /// Blocks until the client hangs up.
     void wait_for_hangup() {
         char buf[256];
-        while (::read(client_fd_, buf, sizeof buf) > 0) {}
+        while (::read(client_fd_, buf, sizeof buf) > 0) {
+        }
     }
     /// Waits for the script to finish and returns the client's first line.
     std::string join() {
@@ -68,7 +69,7 @@ public:
         return first_line_;
     }
 
-private:
+  private:
     void serve() {
         client_fd_ = ::accept(listen_fd_, nullptr, nullptr);
         if (client_fd_ < 0) return;

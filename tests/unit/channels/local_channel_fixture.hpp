@@ -17,7 +17,7 @@
 namespace nanoclaw::testing {
 
 class LocalChannelTest : public ::testing::Test {
-protected:
+  protected:
     std::filesystem::path socket_path() const { return dir_.path() / "data" / "nanoclawd.sock"; }
 
     channels::ChannelCallbacks callbacks() {

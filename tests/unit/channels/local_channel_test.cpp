@@ -64,7 +64,8 @@ TEST_F(LocalChannelTest, BurstInOneMillisecondGetsStrictlyIncreasingTimestamps) 
     start(); // the ManualClock never moves: every message arrives "in the same ms"
     auto c = client();
     std::string burst;
-    for (int i = 0; i < 1000; ++i) burst += message("main", "m" + std::to_string(i)).dump() + "\n";
+    for (int i = 0; i < 1000; ++i)
+        burst += message("main", "m" + std::to_string(i)).dump() + "\n";
     c->write(burst);
     ASSERT_TRUE(wait([&] { return messages_.size() == 1000; }));
 
@@ -126,7 +127,8 @@ TEST_F(LocalChannelTest, RepliesAndTypingReachOnlyClientsOfThatChat) {
     EXPECT_EQ(listener->event(2), reply);
     EXPECT_EQ(listener->event(3), typing_off);
     // The first line the "other" client sees is its own chat's: nothing from main leaked.
-    EXPECT_EQ(stranger->event(1), (json{{"type", "message"}, {"chat", "other"}, {"text", "for other"}}));
+    EXPECT_EQ(stranger->event(1),
+              (json{{"type", "message"}, {"chat", "other"}, {"text", "for other"}}));
 }
 
 TEST_F(LocalChannelTest, BadLinesGetErrorsAndTheConnectionStays) {
@@ -142,10 +144,12 @@ TEST_F(LocalChannelTest, BadLinesGetErrorsAndTheConnectionStays) {
     c->send_json({{"chat", "main"}, {"text", "no type"}});
     c->send_json(message("main", "still here"));
     ASSERT_TRUE(wait([&] { return messages_.size() == 1 && c->lines().size() == 8; }));
-    for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(c->event(i)["type"], "error") << i;
+    for (std::size_t i = 0; i < 8; ++i)
+        EXPECT_EQ(c->event(i)["type"], "error") << i;
     EXPECT_EQ(c->event(0)["message"], "invalid JSON");
     EXPECT_NE(c->event(2)["message"].get<std::string>().find("unknown type"), std::string::npos);
-    EXPECT_NE(c->event(3)["message"].get<std::string>().find("invalid chat name"), std::string::npos);
+    EXPECT_NE(c->event(3)["message"].get<std::string>().find("invalid chat name"),
+              std::string::npos);
     EXPECT_NE(c->event(5)["message"].get<std::string>().find("\"text\""), std::string::npos);
     EXPECT_EQ(messages_[0].content, "still here");
     EXPECT_FALSE(c->closed());

@@ -35,7 +35,7 @@ struct InputPipe {
 };
 
 class RunChatTest : public ::testing::Test {
-protected:
+  protected:
     channels::ChatOptions options(int input_fd) {
         channels::ChatOptions o;
         o.socket_path = dir_.path() / "nanoclawd.sock";
@@ -63,8 +63,8 @@ TEST_F(RunChatTest, SubscribesSendsLinesAndWaitsForTheLastTurn) {
     });
     EXPECT_EQ(channels::run_chat(opts), 0) << err_.str();
     EXPECT_EQ(json::parse(daemon.join()), (json{{"type", "subscribe"}, {"chat", "main"}}));
-    EXPECT_EQ(json::parse(sent), (json{{"type", "message"}, {"chat", "main"}, {"sender", "ann"},
-                                       {"text", "hello"}}));
+    EXPECT_EQ(json::parse(sent),
+              (json{{"type", "message"}, {"chat", "main"}, {"sender", "ann"}, {"text", "hello"}}));
     // /history ran before the reply came; the reply is printed when it arrives.
     EXPECT_EQ(out_.str(), "ann: hello\nhi ann\n");
 }
@@ -111,11 +111,14 @@ TEST_F(RunChatTest, TalksToTheRealLocalChannel) {
         return groups;
     };
     cb.on_message = [&](core::NewMessage m) { // what the orchestrator does, in miniature
-        asio::co_spawn(io, [](channels::LocalChannel* ch, std::string text) -> awaitable<void> {
-            co_await ch->set_typing("local:main", true);
-            co_await ch->send_message("local:main", "echo: " + text);
-            co_await ch->set_typing("local:main", false);
-        }(channel_ptr, m.content), asio::detached);
+        asio::co_spawn(
+            io,
+            [](channels::LocalChannel* ch, std::string text) -> awaitable<void> {
+                co_await ch->set_typing("local:main", true);
+                co_await ch->send_message("local:main", "echo: " + text);
+                co_await ch->set_typing("local:main", false);
+            }(channel_ptr, m.content),
+            asio::detached);
     };
     channels::LocalChannel channel(clock, {dir_.path() / "nanoclawd.sock"}, cb);
     channel_ptr = &channel;

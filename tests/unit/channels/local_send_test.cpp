@@ -17,7 +17,7 @@ using json = nlohmann::json;
 namespace local = channels::local;
 
 class RunSendTest : public ::testing::Test {
-protected:
+  protected:
     channels::SendOptions options(std::string text) {
         channels::SendOptions o;
         o.socket_path = dir_.path() / "nanoclawd.sock";
@@ -42,8 +42,10 @@ TEST_F(RunSendTest, PrintsRepliesAndExitsZeroWhenTypingGoesOff) {
         d.wait_for_hangup();
     });
     EXPECT_EQ(channels::run_send(opts), 0) << err_.str();
-    EXPECT_EQ(json::parse(daemon.join()), (json{{"type", "message"}, {"chat", "main"},
-                                                {"sender", "tester"}, {"text", "what time is it?"}}));
+    EXPECT_EQ(json::parse(daemon.join()), (json{{"type", "message"},
+                                                {"chat", "main"},
+                                                {"sender", "tester"},
+                                                {"text", "what time is it?"}}));
     EXPECT_EQ(out_.str(), "It is noon.\nAnything else?\n");
     EXPECT_EQ(err_.str(), "");
 }

@@ -46,7 +46,7 @@ inline void run_task(asio::io_context& io, awaitable<void> task) {
 
 /// A client of the local channel socket. Reads (when asked to) into `lines` until end of stream.
 class RawClient {
-public:
+  public:
     using Socket = asio::local::stream_protocol::socket;
 
     RawClient(asio::io_context& io, const std::filesystem::path& path, bool read = true)
@@ -66,7 +66,7 @@ public:
     nlohmann::json event(std::size_t i) const { return nlohmann::json::parse(state_->lines.at(i)); }
     bool closed() const { return state_->closed; }
 
-private:
+  private:
     struct State {
         explicit State(asio::io_context& io) : socket(io) {}
         Socket socket;
@@ -78,9 +78,9 @@ private:
     static awaitable<void> read_loop(std::shared_ptr<State> s) {
         for (;;) {
             boost::system::error_code ec;
-            std::size_t n = co_await asio::async_read_until(
-                s->socket, asio::dynamic_buffer(s->buffer), '\n',
-                asio::redirect_error(use_awaitable, ec));
+            std::size_t n =
+                co_await asio::async_read_until(s->socket, asio::dynamic_buffer(s->buffer), '\n',
+                                                asio::redirect_error(use_awaitable, ec));
             if (ec) break;
             s->lines.push_back(s->buffer.substr(0, n - 1));
             s->buffer.erase(0, n);

@@ -8,7 +8,7 @@ namespace nanoclaw::channels {
 namespace {
 
 class FakeChannel final : public Channel {
-public:
+  public:
     FakeChannel(std::string name, std::string prefix, bool connected)
         : name_(std::move(name)), prefix_(std::move(prefix)), connected_(connected) {}
     std::string name() const override { return name_; }
@@ -18,7 +18,7 @@ public:
     bool owns_jid(const std::string& jid) const override { return jid.rfind(prefix_, 0) == 0; }
     awaitable<void> disconnect() override { co_return; }
 
-private:
+  private:
     std::string name_, prefix_;
     bool connected_;
 };
@@ -29,7 +29,9 @@ ChannelFactory factory_named(std::string name) {
     };
 }
 
-std::string made_by(const ChannelFactory& f) { return f(ChannelCallbacks{})->name(); }
+std::string made_by(const ChannelFactory& f) {
+    return f(ChannelCallbacks{})->name();
+}
 
 TEST(ChannelRegistryTest, UnknownNameIsAbsent) {
     ChannelRegistry registry;
@@ -63,7 +65,7 @@ TEST(ChannelRegistryTest, LaterRegistrationReplacesInPlace) {
 }
 
 class ChannelLookupTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         channels_.push_back(std::make_unique<FakeChannel>("tg-down", "tg:", false));
         channels_.push_back(std::make_unique<FakeChannel>("tg-up", "tg:", true));

@@ -39,11 +39,13 @@ void probe_readable(SQLite::Database& db) {
     std::vector<std::string> tables;
     {
         SQLite::Statement list(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
-        while (list.executeStep()) tables.push_back(list.getColumn(0).getString());
+        while (list.executeStep())
+            tables.push_back(list.getColumn(0).getString());
     }
     for (const auto& table : tables) {
         std::string quoted = "\"";
-        for (char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        for (char c : table)
+            quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
         SQLite::Statement touch(db, "SELECT 1 FROM " + quoted + "\" LIMIT 1");
         touch.executeStep();
     }
@@ -81,7 +83,8 @@ void initialise(SQLite::Database& db, const std::string& label, const std::strin
         }
         if (!use_wal) return;
         const std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
-        if (mode != "wal") spdlog::warn("Database {} stays in journal mode {} (WAL unavailable)", label, mode);
+        if (mode != "wal")
+            spdlog::warn("Database {} stays in journal mode {} (WAL unavailable)", label, mode);
     } catch (const SQLite::Exception& e) {
         fail(label, e.what());
     }

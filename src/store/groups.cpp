@@ -52,8 +52,10 @@ std::optional<GroupEntry> read_group(SQLite::Statement& row) {
     g.trigger = text(row, "trigger_pattern");
     g.added_at = text(row, "added_at");
     g.container_config = parse_container_config(entry.jid, optional_text(row, "container_config"));
-    if (auto rt = row.getColumn("requires_trigger"); !rt.isNull()) g.requires_trigger = rt.getInt() == 1;
-    if (!row.getColumn("is_main").isNull() && row.getColumn("is_main").getInt() == 1) g.is_main = true;
+    if (auto rt = row.getColumn("requires_trigger"); !rt.isNull())
+        g.requires_trigger = rt.getInt() == 1;
+    if (!row.getColumn("is_main").isNull() && row.getColumn("is_main").getInt() == 1)
+        g.is_main = true;
     return entry;
 }
 
@@ -63,9 +65,10 @@ void bind_group(SQLite::Statement& q, const std::string& jid, const core::Regist
     q.bind(3, g.folder);
     q.bind(4, g.trigger);
     q.bind(5, g.added_at);
-    bind_optional(q, 6, g.container_config
-                            ? std::optional<std::string>(nlohmann::json(*g.container_config).dump())
-                            : std::nullopt);
+    bind_optional(q, 6,
+                  g.container_config
+                      ? std::optional<std::string>(nlohmann::json(*g.container_config).dump())
+                      : std::nullopt);
     q.bind(7, g.requires_trigger.value_or(true) ? 1 : 0);
     q.bind(8, g.is_main.value_or(false) ? 1 : 0);
 }
@@ -91,7 +94,8 @@ tl::expected<void, std::string> Store::register_group_checked(const std::string&
     return guarded("registering group " + jid, [&]() -> tl::expected<void, std::string> {
         SQLite::Transaction transaction(impl_->db);
         {
-            auto owner = impl_->query("SELECT jid FROM registered_groups WHERE folder = ? AND jid != ?");
+            auto owner =
+                impl_->query("SELECT jid FROM registered_groups WHERE folder = ? AND jid != ?");
             owner->bind(1, group.folder);
             owner->bind(2, jid);
             if (owner->executeStep()) {

@@ -24,7 +24,7 @@ namespace nanoclaw::store {
 /// A cached statement borrowed for one use; reset on scope exit so an early return or exception
 /// never leaves it mid-step (which would pin a read snapshot and block WAL checkpoints).
 class Query {
-public:
+  public:
     explicit Query(SQLite::Statement& statement) : statement_(statement) {}
     ~Query() { statement_.tryReset(); }
     Query(const Query&) = delete;
@@ -32,7 +32,7 @@ public:
     SQLite::Statement* operator->() { return &statement_; }
     SQLite::Statement& operator*() { return statement_; }
 
-private:
+  private:
     SQLite::Statement& statement_;
 };
 
@@ -54,10 +54,12 @@ struct Store::Impl {
     /// True when the additive table exists (reads of a never-written table return nothing).
     bool has_table(const AdditiveTable& table);
 
-private:
+  private:
     struct TextHash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
     };
     // Keyed by the SQL text; transparent lookup avoids building a std::string per query.
     std::unordered_map<std::string, SQLite::Statement, TextHash, std::equal_to<>> statements_;
@@ -66,8 +68,7 @@ private:
 
 /// Runs `body`, turning SQLite failures into StoreError("<what>: <sqlite reason>"). `what` is text
 /// or a callable producing it, so hot paths only build the description when something failed.
-template <typename What, typename Body>
-decltype(auto) guarded(What&& what, Body&& body) {
+template <typename What, typename Body> decltype(auto) guarded(What&& what, Body&& body) {
     try {
         return std::forward<Body>(body)();
     } catch (const SQLite::Exception& e) {
@@ -80,7 +81,8 @@ decltype(auto) guarded(What&& what, Body&& body) {
 }
 
 /// Binds text or NULL.
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& value);
+void bind_optional(SQLite::Statement& statement, int index,
+                   const std::optional<std::string>& value);
 /// Reads a column as text, NULL -> nullopt.
 std::optional<std::string> optional_text(SQLite::Statement& statement, const char* column);
 /// Reads a column as text, NULL -> "".

@@ -55,7 +55,9 @@ std::optional<json> take_legacy_file(const std::filesystem::path& data_dir, cons
     return parsed;
 }
 
-std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string as_text(const json& v) {
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 void import_router_state(Store& store, const json& state) {
     if (!state.is_object()) return spdlog::warn("router_state.json is not an object; ignored");
@@ -89,7 +91,8 @@ core::RegisteredGroup legacy_group(const json& value) {
 }
 
 void import_groups(Store& store, const json& groups) {
-    if (!groups.is_object()) return spdlog::warn("registered_groups.json is not an object; ignored");
+    if (!groups.is_object())
+        return spdlog::warn("registered_groups.json is not an object; ignored");
     for (const auto& [jid, value] : groups.items()) {
         try {
             store.set_registered_group(jid, legacy_group(value));
@@ -102,9 +105,12 @@ void import_groups(Store& store, const json& groups) {
 } // namespace
 
 void Store::import_legacy_json(const std::filesystem::path& data_dir) {
-    if (auto state = take_legacy_file(data_dir, "router_state.json")) import_router_state(*this, *state);
-    if (auto sessions = take_legacy_file(data_dir, "sessions.json")) import_sessions(*this, *sessions);
-    if (auto groups = take_legacy_file(data_dir, "registered_groups.json")) import_groups(*this, *groups);
+    if (auto state = take_legacy_file(data_dir, "router_state.json"))
+        import_router_state(*this, *state);
+    if (auto sessions = take_legacy_file(data_dir, "sessions.json"))
+        import_sessions(*this, *sessions);
+    if (auto groups = take_legacy_file(data_dir, "registered_groups.json"))
+        import_groups(*this, *groups);
 }
 
 } // namespace nanoclaw::store

@@ -26,7 +26,8 @@ constexpr const char* k_visible =
 
 std::string placeholders(std::size_t count) {
     std::string list;
-    for (std::size_t i = 0; i < count; ++i) list += i == 0 ? "?" : ",?";
+    for (std::size_t i = 0; i < count; ++i)
+        list += i == 0 ? "?" : ",?";
     return list;
 }
 
@@ -57,7 +58,8 @@ core::NewMessage read_message(SQLite::Statement& row) {
 
 std::vector<core::NewMessage> read_all(SQLite::Statement& rows) {
     std::vector<core::NewMessage> out;
-    while (rows.executeStep()) out.push_back(read_message(rows));
+    while (rows.executeStep())
+        out.push_back(read_message(rows));
     return out;
 }
 
@@ -66,47 +68,51 @@ int bind_filters(SQLite::Statement& q, const std::vector<std::string>& jids,
                  const std::string& since, const std::string& bot_prefix) {
     int index = 1;
     q.bind(index++, since);
-    for (const auto& jid : jids) q.bind(index++, jid);
+    for (const auto& jid : jids)
+        q.bind(index++, jid);
     q.bind(index++, bot_prefix + ":%");
     return index;
 }
 
 std::string greatest_timestamp(std::string start, const std::vector<core::NewMessage>& rows) {
-    for (const auto& row : rows) start = std::max(start, row.timestamp);
+    for (const auto& row : rows)
+        start = std::max(start, row.timestamp);
     return start;
 }
 
 } // namespace
 
 void Store::store_message(const core::NewMessage& m) {
-    guarded([&] { return "storing message " + m.id + " for chat " + m.chat_jid; }, [&] {
-        auto q = impl_->query(k_insert);
-        q->bind(1, m.id);
-        q->bind(2, m.chat_jid);
-        q->bind(3, m.sender);
-        q->bind(4, m.sender_name);
-        q->bind(5, m.content);
-        q->bind(6, m.timestamp);
-        q->bind(7, m.is_from_me ? 1 : 0);
-        q->bind(8, m.is_bot_message ? 1 : 0);
-        bind_optional(*q, 9, m.reply_to_message_id);
-        bind_optional(*q, 10, m.reply_to_message_content);
-        bind_optional(*q, 11, m.reply_to_sender_name);
-        q->exec();
-    });
+    guarded([&] { return "storing message " + m.id + " for chat " + m.chat_jid; },
+            [&] {
+                auto q = impl_->query(k_insert);
+                q->bind(1, m.id);
+                q->bind(2, m.chat_jid);
+                q->bind(3, m.sender);
+                q->bind(4, m.sender_name);
+                q->bind(5, m.content);
+                q->bind(6, m.timestamp);
+                q->bind(7, m.is_from_me ? 1 : 0);
+                q->bind(8, m.is_bot_message ? 1 : 0);
+                bind_optional(*q, 9, m.reply_to_message_id);
+                bind_optional(*q, 10, m.reply_to_message_content);
+                bind_optional(*q, 11, m.reply_to_sender_name);
+                q->exec();
+            });
 }
 
 void Store::store_messages(std::span<const core::NewMessage> messages) {
     guarded("storing a batch of messages", [&] {
         SQLite::Transaction transaction(impl_->db);
-        for (const auto& m : messages) store_message(m);
+        for (const auto& m : messages)
+            store_message(m);
         transaction.commit();
     });
 }
 
 NewMessagesResult Store::get_new_messages(const std::vector<std::string>& jids,
-                                          const std::string& since,
-                                          const std::string& bot_prefix, int limit) {
+                                          const std::string& since, const std::string& bot_prefix,
+                                          int limit) {
     if (jids.empty()) return {{}, since};
     return guarded("reading new messages", [&] {
         auto q = impl_->query(newest_first_sql(in_jids(jids.size())));
@@ -119,8 +125,7 @@ NewMessagesResult Store::get_new_messages(const std::vector<std::string>& jids,
 
 std::vector<core::NewMessage> Store::get_messages_since(const std::string& chat_jid,
                                                         const std::string& since,
-                                                        const std::string& bot_prefix,
-                                                        int limit) {
+                                                        const std::string& bot_prefix, int limit) {
     return guarded("reading messages of " + chat_jid, [&] {
         auto q = impl_->query(newest_first_sql("chat_jid = ? AND timestamp > ?"));
         q->bind(1, chat_jid);
@@ -135,13 +140,15 @@ NewMessagesResult Store::get_new_messages_page(const std::vector<std::string>& j
                                                const std::string& since,
                                                const std::string& bot_prefix, int limit) {
     if (jids.empty()) return {{}, since};
-    const std::string where = std::string(" FROM messages WHERE ") + in_jids(jids.size()) + k_visible;
+    const std::string where =
+        std::string(" FROM messages WHERE ") + in_jids(jids.size()) + k_visible;
     return guarded("reading a page of new messages", [&] {
         // The page ends at the timestamp of the limit-th oldest match; every row sharing that
         // timestamp is included, so advancing the cursor to it never skips a row.
         std::optional<std::string> boundary;
         {
-            auto q = impl_->query("SELECT timestamp" + where + " ORDER BY timestamp LIMIT 1 OFFSET ?");
+            auto q =
+                impl_->query("SELECT timestamp" + where + " ORDER BY timestamp LIMIT 1 OFFSET ?");
             q->bind(bind_filters(*q, jids, since, bot_prefix), std::max(limit, 1) - 1);
             if (q->executeStep()) boundary = q->getColumn(0).getString();
         }

@@ -117,7 +117,8 @@ void backfill_bot_messages(SQLite::Database& db, const std::string& assistant_na
 // Telegram chats default to direct messages (later v1 changed this from groups).
 void backfill_chat_channels(SQLite::Database& db) {
     db.exec("UPDATE chats SET channel = 'whatsapp', is_group = 1 WHERE jid LIKE '%@g.us'");
-    db.exec("UPDATE chats SET channel = 'whatsapp', is_group = 0 WHERE jid LIKE '%@s.whatsapp.net'");
+    db.exec(
+        "UPDATE chats SET channel = 'whatsapp', is_group = 0 WHERE jid LIKE '%@s.whatsapp.net'");
     db.exec("UPDATE chats SET channel = 'discord', is_group = 1 WHERE jid LIKE 'dc:%'");
     db.exec("UPDATE chats SET channel = 'telegram', is_group = 0 WHERE jid LIKE 'tg:%'");
 }
@@ -143,7 +144,8 @@ void apply(SQLite::Database& db, const std::string& assistant_name) {
     if (add_columns(db, {{"registered_groups", "is_main", "INTEGER DEFAULT 0"}})) {
         db.exec("UPDATE registered_groups SET is_main = 1 WHERE folder = 'main'");
     }
-    if (add_columns(db, {{"chats", "channel", "TEXT"}, {"chats", "is_group", "INTEGER DEFAULT 0"}})) {
+    if (add_columns(db,
+                    {{"chats", "channel", "TEXT"}, {"chats", "is_group", "INTEGER DEFAULT 0"}})) {
         backfill_chat_channels(db);
     }
     add_columns(db, {{"messages", "reply_to_message_id", "TEXT"},

@@ -37,7 +37,9 @@ Query Store::Impl::query(std::string_view sql) {
     return Query(it->second);
 }
 
-std::string Store::Impl::now_iso() const { return core::format_iso(clock.now()); }
+std::string Store::Impl::now_iso() const {
+    return core::format_iso(clock.now());
+}
 
 void Store::Impl::ensure_table(const AdditiveTable& table) {
     if (known_tables_.count(table.name) != 0) return;

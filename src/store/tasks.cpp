@@ -46,7 +46,8 @@ core::ScheduledTask read_task(SQLite::Statement& row) {
 
 std::vector<core::ScheduledTask> read_tasks(SQLite::Statement& rows) {
     std::vector<core::ScheduledTask> tasks;
-    while (rows.executeStep()) tasks.push_back(read_task(rows));
+    while (rows.executeStep())
+        tasks.push_back(read_task(rows));
     return tasks;
 }
 
@@ -132,7 +133,8 @@ void Store::update_task(const std::string& id, const TaskUpdate& update) {
     guarded("updating task " + id, [&] {
         auto q = impl_->query(sql);
         int index = 1;
-        for (const auto& value : a.values) bind_optional(*q, index++, value);
+        for (const auto& value : a.values)
+            bind_optional(*q, index++, value);
         q->bind(index, id);
         q->exec();
     });
@@ -154,7 +156,9 @@ void Store::delete_task(const std::string& id) {
     });
 }
 
-std::vector<core::ScheduledTask> Store::get_due_tasks() { return get_due_tasks(impl_->clock.now()); }
+std::vector<core::ScheduledTask> Store::get_due_tasks() {
+    return get_due_tasks(impl_->clock.now());
+}
 
 std::vector<core::ScheduledTask> Store::get_due_tasks(core::TimePoint now) {
     return guarded("listing due tasks", [&] {

@@ -8,7 +8,8 @@ void Store::record_usage(const UsageRecord& r) {
     guarded("recording token usage of " + r.group_folder, [&] {
         impl_->ensure_table(k_token_usage_table);
         auto q = impl_->query(
-            "INSERT INTO token_usage (recorded_at, group_folder, model, input_tokens, output_tokens, "
+            "INSERT INTO token_usage (recorded_at, group_folder, model, input_tokens, "
+            "output_tokens, "
             "cache_creation_input_tokens, cache_read_input_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)");
         q->bind(1, r.recorded_at.empty() ? impl_->now_iso() : r.recorded_at);
         q->bind(2, r.group_folder);

@@ -15,7 +15,7 @@ namespace nanoclaw::store {
 /// A query or write failed at runtime (constraint violation, disk full, locked...). The message
 /// names the operation and carries SQLite's reason, e.g. "FOREIGN KEY constraint failed".
 class StoreError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

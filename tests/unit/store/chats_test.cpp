@@ -86,7 +86,8 @@ TEST_F(ChatsTest, ListsChatsNewestFirst) {
     store_.store_chat_metadata("b", "2024-01-01T00:00:03.000Z");
     store_.store_chat_metadata("c", "2024-01-01T00:00:02.000Z");
     std::vector<std::string> order;
-    for (const auto& chat : store_.get_all_chats()) order.push_back(chat.jid);
+    for (const auto& chat : store_.get_all_chats())
+        order.push_back(chat.jid);
     EXPECT_EQ(order, (std::vector<std::string>{"b", "c", "a"}));
 }
 

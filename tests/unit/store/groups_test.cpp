@@ -53,7 +53,8 @@ TEST_F(GroupsTest, RequiresTriggerAbsentReadsAsTrueAndFalseStaysFalse) {
 
 TEST_F(GroupsTest, RoundTripsEveryField) {
     auto g = group("Full", "telegram_dev-team");
-    g.container_config = core::ContainerConfig{{core::AdditionalMount{"~/src", "src", false}}, 120000};
+    g.container_config =
+        core::ContainerConfig{{core::AdditionalMount{"~/src", "src", false}}, 120000};
     g.requires_trigger = true;
     g.is_main = true;
     store_.set_registered_group("tg:-100", g);
@@ -104,7 +105,7 @@ TEST_F(GroupsTest, CheckedRegistrationUpdatesSameJidAndValidatesFolder) {
 }
 
 class GroupRowsTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir_;
     ManualClock clock_;
     std::filesystem::path db_file_ = dir_.path() / "messages.db";
@@ -112,10 +113,12 @@ protected:
 
 TEST_F(GroupRowsTest, RowsWithInvalidFolderOrBadConfigAreHandled) {
     { Store::open(db_file_, StoreOptions{clock_}); }
-    exec_sql(db_file_,
-             "INSERT INTO registered_groups VALUES ('bad@g.us', 'Bad', '../etc', '@Andy', 'x', NULL, 1, 0);"
-             "INSERT INTO registered_groups VALUES ('cfg@g.us', 'Cfg', 'cfg', '@Andy', 'x', '{not json', 2, 7);"
-             "INSERT INTO registered_groups VALUES ('nul@g.us', 'Nul', 'nul', '@Andy', 'x', '', NULL, NULL);");
+    exec_sql(db_file_, "INSERT INTO registered_groups VALUES ('bad@g.us', 'Bad', '../etc', "
+                       "'@Andy', 'x', NULL, 1, 0);"
+                       "INSERT INTO registered_groups VALUES ('cfg@g.us', 'Cfg', 'cfg', '@Andy', "
+                       "'x', '{not json', 2, 7);"
+                       "INSERT INTO registered_groups VALUES ('nul@g.us', 'Nul', 'nul', '@Andy', "
+                       "'x', '', NULL, NULL);");
     auto store = Store::open(db_file_, StoreOptions{clock_});
     const auto all = store.get_all_registered_groups();
     EXPECT_EQ(all.count("bad@g.us"), 0U);

@@ -8,23 +8,26 @@ namespace nanoclaw::store::testing {
 namespace {
 
 class JsonImportTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir_;
     ManualClock clock_;
     std::filesystem::path data_ = dir_.path() / "data";
 
     Store open() {
-        return Store::open(dir_.path() / "store" / "messages.db", StoreOptions{clock_, "Andy", data_});
+        return Store::open(dir_.path() / "store" / "messages.db",
+                           StoreOptions{clock_, "Andy", data_});
     }
     bool exists(const std::string& name) { return std::filesystem::exists(data_ / name); }
 };
 
 TEST_F(JsonImportTest, ImportsRouterStateAndRenamesFile) {
-    dir_.write("data/router_state.json",
-               R"({"last_timestamp":"2024-01-01T00:00:00.000Z","last_agent_timestamp":{"a@g.us":"2024-01-01T00:00:01.000Z"}})");
+    dir_.write(
+        "data/router_state.json",
+        R"({"last_timestamp":"2024-01-01T00:00:00.000Z","last_agent_timestamp":{"a@g.us":"2024-01-01T00:00:01.000Z"}})");
     auto store = open();
     EXPECT_EQ(store.get_router_state("last_timestamp"), "2024-01-01T00:00:00.000Z");
-    EXPECT_EQ(store.get_router_state("last_agent_timestamp"), R"({"a@g.us":"2024-01-01T00:00:01.000Z"})");
+    EXPECT_EQ(store.get_router_state("last_agent_timestamp"),
+              R"({"a@g.us":"2024-01-01T00:00:01.000Z"})");
     EXPECT_FALSE(exists("router_state.json"));
     EXPECT_TRUE(exists("router_state.json.migrated"));
 }

@@ -13,16 +13,18 @@ using ::testing::HasSubstr;
 
 std::vector<std::string> contents(const std::vector<core::NewMessage>& rows) {
     std::vector<std::string> out;
-    for (const auto& row : rows) out.push_back(row.content);
+    for (const auto& row : rows)
+        out.push_back(row.content);
     return out;
 }
 
 std::string ts(int second) {
-    return "2024-01-01T00:00:" + std::string(second < 10 ? "0" : "") + std::to_string(second) + ".000Z";
+    return "2024-01-01T00:00:" + std::string(second < 10 ? "0" : "") + std::to_string(second) +
+           ".000Z";
 }
 
 class MessagesTest : public MemoryStoreTest {
-protected:
+  protected:
     void SetUp() override { add_chat("group@g.us"); }
 };
 
@@ -101,7 +103,7 @@ TEST_F(MessagesTest, MessageForUnknownChatIsAClearError) {
 }
 
 class SinceFixture : public MessagesTest {
-protected:
+  protected:
     void SetUp() override {
         MessagesTest::SetUp();
         store_.store_message(message("m1", "group@g.us", "first", ts(1), "Alice"));
@@ -114,7 +116,8 @@ protected:
 };
 
 TEST_F(SinceFixture, ReturnsMessagesAfterTheGivenTimestamp) {
-    EXPECT_THAT(contents(store_.get_messages_since("group@g.us", ts(2), "Andy")), ElementsAre("third"));
+    EXPECT_THAT(contents(store_.get_messages_since("group@g.us", ts(2), "Andy")),
+                ElementsAre("third"));
 }
 
 TEST_F(SinceFixture, ExcludesBotMessagesViaFlag) {
@@ -138,8 +141,8 @@ TEST_F(SinceFixture, RecoversCursorFromLastBotReply) {
         store_.store_message(message("old-" + day, "group@g.us", "old message " + std::to_string(i),
                                      "2023-06-" + day + "T12:00:00.000Z"));
     }
-    store_.store_message(message("new-1", "group@g.us", "new message after bot reply",
-                                 "2024-01-02T00:00:00.000Z"));
+    store_.store_message(
+        message("new-1", "group@g.us", "new message after bot reply", "2024-01-02T00:00:00.000Z"));
     const auto cursor = store_.get_last_bot_message_timestamp("group@g.us", "Andy");
     ASSERT_EQ(cursor, ts(3));
     EXPECT_THAT(contents(store_.get_messages_since("group@g.us", *cursor, "Andy", 10)),
@@ -149,7 +152,8 @@ TEST_F(SinceFixture, RecoversCursorFromLastBotReply) {
 TEST_F(SinceFixture, CapsToLimitEvenWithRecoveredCursor) {
     for (int i = 1; i <= 30; ++i) {
         const std::string day = (i < 10 ? "0" : "") + std::to_string(i);
-        store_.store_message(message("p-" + day, "group@g.us", "pending message " + std::to_string(i),
+        store_.store_message(message("p-" + day, "group@g.us",
+                                     "pending message " + std::to_string(i),
                                      "2024-02-" + day + "T12:00:00.000Z"));
     }
     const auto rows = store_.get_messages_since("group@g.us", ts(3), "Andy", 10);
@@ -188,7 +192,7 @@ TEST_F(MessagesTest, BotPrefixWildcardsBehaveLikeV1Like) {
 }
 
 class NewMessagesFixture : public MemoryStoreTest {
-protected:
+  protected:
     void SetUp() override {
         add_chat("group1@g.us");
         add_chat("group2@g.us");
@@ -230,7 +234,7 @@ TEST_F(NewMessagesFixture, CursorStaysWhenNothingIsNew) {
 }
 
 class LimitFixture : public MessagesTest {
-protected:
+  protected:
     void SetUp() override {
         MessagesTest::SetUp();
         for (int i = 1; i <= 10; ++i) {
@@ -272,7 +276,8 @@ TEST_F(LimitFixture, PageReturnsOldestFirstAndCursorNeverSkips) {
 }
 
 TEST_F(MessagesTest, PageNeverSplitsATimestamp) {
-    for (const char* id : {"a", "b", "c"}) store_.store_message(message(id, "group@g.us", id, ts(1)));
+    for (const char* id : {"a", "b", "c"})
+        store_.store_message(message(id, "group@g.us", id, ts(1)));
     store_.store_message(message("d", "group@g.us", "d", ts(2)));
     const auto page = store_.get_new_messages_page({"group@g.us"}, "", "Andy", 2);
     EXPECT_EQ(page.messages.size(), 3U);

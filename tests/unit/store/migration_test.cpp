@@ -11,7 +11,7 @@ namespace nanoclaw::store::testing {
 namespace {
 
 class MigrationTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir_;
     ManualClock clock_;
     std::filesystem::path db_file_ = dir_.path() / "store" / "messages.db";
@@ -28,16 +28,18 @@ protected:
 
 // The reference test: a chats table from before channel/is_group existed.
 TEST_F(MigrationTest, BackfillsChatChannelsWithTelegramAsDirectMessages) {
-    legacy("CREATE TABLE chats (jid TEXT PRIMARY KEY, name TEXT, last_message_time TEXT);"
-           "INSERT INTO chats VALUES ('tg:12345', 'Telegram DM', '2024-01-01T00:00:00.000Z');"
-           "INSERT INTO chats VALUES ('tg:-10012345', 'Telegram Group', '2024-01-01T00:00:01.000Z');"
-           "INSERT INTO chats VALUES ('room@g.us', 'WhatsApp Group', '2024-01-01T00:00:02.000Z');"
-           "INSERT INTO chats VALUES ('1@s.whatsapp.net', 'WA DM', '2024-01-01T00:00:03.000Z');"
-           "INSERT INTO chats VALUES ('dc:42', 'Discord', '2024-01-01T00:00:04.000Z');"
-           "INSERT INTO chats VALUES ('local:x', 'Other', '2024-01-01T00:00:05.000Z');");
+    legacy(
+        "CREATE TABLE chats (jid TEXT PRIMARY KEY, name TEXT, last_message_time TEXT);"
+        "INSERT INTO chats VALUES ('tg:12345', 'Telegram DM', '2024-01-01T00:00:00.000Z');"
+        "INSERT INTO chats VALUES ('tg:-10012345', 'Telegram Group', '2024-01-01T00:00:01.000Z');"
+        "INSERT INTO chats VALUES ('room@g.us', 'WhatsApp Group', '2024-01-01T00:00:02.000Z');"
+        "INSERT INTO chats VALUES ('1@s.whatsapp.net', 'WA DM', '2024-01-01T00:00:03.000Z');"
+        "INSERT INTO chats VALUES ('dc:42', 'Discord', '2024-01-01T00:00:04.000Z');"
+        "INSERT INTO chats VALUES ('local:x', 'Other', '2024-01-01T00:00:05.000Z');");
     auto store = open();
     std::map<std::string, ChatInfo> by_jid;
-    for (auto& chat : store.get_all_chats()) by_jid[chat.jid] = chat;
+    for (auto& chat : store.get_all_chats())
+        by_jid[chat.jid] = chat;
     ASSERT_EQ(by_jid.size(), 6U);
     EXPECT_EQ(by_jid["tg:12345"].channel, "telegram");
     EXPECT_EQ(by_jid["tg:12345"].is_group, 0);
@@ -69,9 +71,12 @@ TEST_F(MigrationTest, AddsBotFlagAndBackfillsFromAssistantPrefix) {
            "content TEXT, timestamp TEXT, is_from_me INTEGER, PRIMARY KEY (id, chat_jid), "
            "FOREIGN KEY (chat_jid) REFERENCES chats(jid));"
            "INSERT INTO chats VALUES ('g@g.us', 'G', '2024-01-01T00:00:00.000Z');"
-           "INSERT INTO messages VALUES ('1', 'g@g.us', 's', 'Claw', 'Claw: reply', '2024-01-01T00:00:01.000Z', 1);"
-           "INSERT INTO messages VALUES ('2', 'g@g.us', 's', 'Bob', 'claw: lower case', '2024-01-01T00:00:02.000Z', 0);"
-           "INSERT INTO messages VALUES ('3', 'g@g.us', 's', 'Bob', 'hello Claw: hi', '2024-01-01T00:00:03.000Z', 0);");
+           "INSERT INTO messages VALUES ('1', 'g@g.us', 's', 'Claw', 'Claw: reply', "
+           "'2024-01-01T00:00:01.000Z', 1);"
+           "INSERT INTO messages VALUES ('2', 'g@g.us', 's', 'Bob', 'claw: lower case', "
+           "'2024-01-01T00:00:02.000Z', 0);"
+           "INSERT INTO messages VALUES ('3', 'g@g.us', 's', 'Bob', 'hello Claw: hi', "
+           "'2024-01-01T00:00:03.000Z', 0);");
     { open("Claw"); }
     EXPECT_EQ(value("SELECT group_concat(id || '=' || is_bot_message, ',') FROM "
                     "(SELECT * FROM messages ORDER BY id)"),
@@ -86,13 +91,14 @@ TEST_F(MigrationTest, AddsBotFlagAndBackfillsFromAssistantPrefix) {
 }
 
 TEST_F(MigrationTest, AddsContextModeAndScriptToOldTasks) {
-    legacy("CREATE TABLE scheduled_tasks (id TEXT PRIMARY KEY, group_folder TEXT NOT NULL, "
-           "chat_jid TEXT NOT NULL, prompt TEXT NOT NULL, schedule_type TEXT NOT NULL, "
-           "schedule_value TEXT NOT NULL, next_run TEXT, last_run TEXT, last_result TEXT, "
-           "status TEXT DEFAULT 'active', created_at TEXT NOT NULL);"
-           "INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, schedule_type, "
-           "schedule_value, next_run, status, created_at) VALUES ('t1', 'main', 'g@g.us', 'p', "
-           "'interval', '60000', '2024-01-01T00:01:00.000Z', 'active', '2024-01-01T00:00:00.000Z');");
+    legacy(
+        "CREATE TABLE scheduled_tasks (id TEXT PRIMARY KEY, group_folder TEXT NOT NULL, "
+        "chat_jid TEXT NOT NULL, prompt TEXT NOT NULL, schedule_type TEXT NOT NULL, "
+        "schedule_value TEXT NOT NULL, next_run TEXT, last_run TEXT, last_result TEXT, "
+        "status TEXT DEFAULT 'active', created_at TEXT NOT NULL);"
+        "INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, schedule_type, "
+        "schedule_value, next_run, status, created_at) VALUES ('t1', 'main', 'g@g.us', 'p', "
+        "'interval', '60000', '2024-01-01T00:01:00.000Z', 'active', '2024-01-01T00:00:00.000Z');");
     auto store = open();
     const auto task = store.get_task_by_id("t1");
     ASSERT_TRUE(task);
@@ -109,7 +115,8 @@ TEST_F(MigrationTest, AddsIsMainAndMarksFolderMainOnce) {
            "folder TEXT NOT NULL UNIQUE, trigger_pattern TEXT NOT NULL, added_at TEXT NOT NULL, "
            "container_config TEXT, requires_trigger INTEGER DEFAULT 1);"
            "INSERT INTO registered_groups VALUES ('a@g.us', 'A', 'main', '@Andy', 'x', NULL, 1);"
-           "INSERT INTO registered_groups VALUES ('b@g.us', 'B', 'family', '@Andy', 'x', NULL, NULL);");
+           "INSERT INTO registered_groups VALUES ('b@g.us', 'B', 'family', '@Andy', 'x', NULL, "
+           "NULL);");
     {
         auto store = open();
         const auto groups = store.get_all_registered_groups();

@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 class OpenTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir_;
     ManualClock clock_;
     std::filesystem::path db_file_ = dir_.path() / "store" / "messages.db";
@@ -120,8 +120,9 @@ TEST_F(OpenTest, ReopeningKeepsDataAndSchema) {
 
 TEST_F(OpenTest, ForeignKeysAreEnforced) {
     auto store = Store::open(db_file_, StoreOptions{clock_});
-    EXPECT_THROW(store.store_message(message("m1", "unknown@g.us", "hi", "2024-01-01T00:00:01.000Z")),
-                 StoreError);
+    EXPECT_THROW(
+        store.store_message(message("m1", "unknown@g.us", "hi", "2024-01-01T00:00:01.000Z")),
+        StoreError);
 }
 
 TEST_F(OpenTest, MovedStoreStaysUsable) {

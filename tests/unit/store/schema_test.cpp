@@ -9,7 +9,7 @@ namespace nanoclaw::store::testing {
 namespace {
 
 class SchemaTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir_;
     ManualClock clock_;
     std::filesystem::path db_file_ = dir_.path() / "messages.db";

@@ -20,7 +20,8 @@ core::NewMessage message(std::string id, std::string chat_jid, std::string conte
 
 std::string schema_text(const std::filesystem::path& db_file) {
     SQLite::Database db(db_file.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+    SQLite::Statement q(db,
+                        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
     std::string out;
     while (q.executeStep()) {
         const auto sql = q.getColumn(3);

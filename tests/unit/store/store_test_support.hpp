@@ -35,12 +35,14 @@ std::string fixture(const std::string& name);
 
 /// Fixture for tests that use a fresh in-memory store with the default assistant name.
 class MemoryStoreTest : public ::testing::Test {
-protected:
+  protected:
     ManualClock clock_;
     Store store_ = Store::open_in_memory(StoreOptions{clock_});
 
     /// storeChatMetadata(jid, 2024-01-01T00:00:00.000Z), as v1's tests do before storing.
-    void add_chat(const std::string& jid) { store_.store_chat_metadata(jid, "2024-01-01T00:00:00.000Z"); }
+    void add_chat(const std::string& jid) {
+        store_.store_chat_metadata(jid, "2024-01-01T00:00:00.000Z");
+    }
 };
 
 } // namespace nanoclaw::store::testing

@@ -24,7 +24,8 @@ core::ScheduledTask task(std::string id, std::string created_at = "2024-01-01T00
 
 std::vector<std::string> ids(const std::vector<core::ScheduledTask>& tasks) {
     std::vector<std::string> out;
-    for (const auto& t : tasks) out.push_back(t.id);
+    for (const auto& t : tasks)
+        out.push_back(t.id);
     return out;
 }
 
@@ -69,8 +70,10 @@ TEST_F(TasksTest, UpdateChangesOnlySuppliedFields) {
     auto original = task("t");
     original.script = "old";
     store_.create_task(original);
-    store_.update_task("t", TaskUpdate{.prompt = "new prompt", .script = "",
-                                       .schedule_type = "interval", .schedule_value = "60000",
+    store_.update_task("t", TaskUpdate{.prompt = "new prompt",
+                                       .script = "",
+                                       .schedule_type = "interval",
+                                       .schedule_value = "60000",
                                        .next_run = std::optional<std::string>()});
     auto got = *store_.get_task_by_id("t");
     EXPECT_EQ(got.prompt, "new prompt");
@@ -85,7 +88,8 @@ TEST_F(TasksTest, UpdateChangesOnlySuppliedFields) {
 
 TEST_F(TasksTest, DeletesTaskAndItsRunLogs) {
     store_.create_task(task("task-3"));
-    store_.log_task_run(core::TaskRunLog{"task-3", "2024-01-01T00:00:00.000Z", 5, "success", "ok", {}});
+    store_.log_task_run(
+        core::TaskRunLog{"task-3", "2024-01-01T00:00:00.000Z", 5, "success", "ok", {}});
     // The foreign key would reject deleting the task while a log still references it.
     store_.delete_task("task-3");
     EXPECT_EQ(store_.get_task_by_id("task-3"), std::nullopt);
@@ -93,8 +97,8 @@ TEST_F(TasksTest, DeletesTaskAndItsRunLogs) {
 }
 
 TEST_F(TasksTest, RunLogForUnknownTaskIsRejected) {
-    EXPECT_THROW(store_.log_task_run(core::TaskRunLog{"ghost", "2024-01-01T00:00:00.000Z", 1,
-                                                      "error", {}, "boom"}),
+    EXPECT_THROW(store_.log_task_run(
+                     core::TaskRunLog{"ghost", "2024-01-01T00:00:00.000Z", 1, "error", {}, "boom"}),
                  StoreError);
 }
 
@@ -123,7 +127,8 @@ TEST_F(TasksTest, DueTasksAreActiveWithPastNextRunEarliestFirst) {
     paused.status = "paused";
     auto never = task("never");
     never.next_run.reset();
-    for (const auto& t : {late, early, exact, future, paused, never}) store_.create_task(t);
+    for (const auto& t : {late, early, exact, future, paused, never})
+        store_.create_task(t);
     const auto now = *core::parse_iso("2024-01-01T00:00:03.000Z");
     EXPECT_THAT(ids(store_.get_due_tasks(now)), ElementsAre("early", "late", "exact"));
     clock_.set(now);

@@ -9,7 +9,9 @@ namespace {
 
 using UsageTest = MemoryStoreTest;
 
-TEST_F(UsageTest, EmptyBeforeAnyRecord) { EXPECT_TRUE(store_.usage_by_group().empty()); }
+TEST_F(UsageTest, EmptyBeforeAnyRecord) {
+    EXPECT_TRUE(store_.usage_by_group().empty());
+}
 
 TEST_F(UsageTest, SumsPerGroupOrderedByFolder) {
     store_.record_usage(UsageRecord{"", "main", "claude-x", 10, 20, 30, 40});

@@ -1,27 +1,65 @@
 // SPDX-License-Identifier: MIT
-// nanoclaw: the command-line client (chat, send, status, setup...). Thin: each subcommand
-// parses its flags and calls into the components.
+// nanoclaw: the command-line client. Thin: each subcommand parses its flags and calls into the
+// components (chat and send talk to the daemon over the local channel's socket).
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
+#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/local_client.hpp"
 #include "nanoclaw/core/config.hpp"
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/log.hpp"
 #include "nanoclaw/core/version.hpp"
+#include "status_command.hpp"
 
 int main(int argc, char** argv) {
     using namespace nanoclaw;
     CLI::App app{"nanoclaw - command-line client for the NanoClaw assistant"};
     std::optional<std::string> root;
     app.add_option("--root", root, "Project root (default: $NANOCLAW_ROOT or the current directory)");
-    app.set_version_flag("--version", std::string("nanoclaw ") + core::k_version +
-                                          " (NanoClaw v" + core::k_compatible_v1 + " compatible)");
+    app.set_version_flag("--version", std::string("nanoclaw ") + core::k_version + " (NanoClaw v" +
+                                          core::k_compatible_v1 + " compatible)");
     app.require_subcommand(0, 1);
+
+    channels::ChatOptions chat;
+    auto* chat_cmd = app.add_subcommand("chat", "Chat with the assistant in this terminal (Ctrl-D leaves)");
+    chat_cmd->add_option("--chat", chat.chat, "Local chat name (JID local:<chat>)")->capture_default_str();
+    chat_cmd->add_option("--sender", chat.sender, "Your name in the chat (default: $USER)");
+
+    channels::SendOptions send;
+    double timeout_s = 120;
+    auto* send_cmd = app.add_subcommand("send", "Send one message and print the replies");
+    send_cmd->add_option("--chat", send.chat, "Local chat name (JID local:<chat>)")->capture_default_str();
+    send_cmd->add_option("--sender", send.sender, "Your name in the chat (default: $USER)");
+    send_cmd->add_option("--timeout", timeout_s, "Seconds to wait for the reply")->capture_default_str();
+    send_cmd->add_option("text", send.text, "The message")->required();
+
+    auto* status_cmd = app.add_subcommand("status", "Daemon state, groups, tasks and token usage");
     CLI11_PARSE(app, argc, argv);
     if (app.get_subcommands().empty()) {
         std::cout << app.help();
         return 0;
+    }
+
+    const auto env = core::process_env();
+    core::init_logging(env.contains("LOG_LEVEL") ? env.at("LOG_LEVEL") : "warn", std::nullopt);
+    try {
+        const auto config = core::load_config(core::resolve_root(root, env), env);
+        if (chat_cmd->parsed()) {
+            chat.socket_path = channels::local_socket_path(config);
+            return channels::run_chat(chat);
+        }
+        if (send_cmd->parsed()) {
+            send.socket_path = channels::local_socket_path(config);
+            send.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+            return channels::run_send(send);
+        }
+        if (status_cmd->parsed()) return cli::run_status(config, std::cout);
+    } catch (const std::exception& e) {
+        std::cerr << "nanoclaw: " << e.what() << "\n";
+        return 1;
     }
     return 0;
 }

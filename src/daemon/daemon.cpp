@@ -1,11 +1,27 @@
 // SPDX-License-Identifier: MIT
+// nanoclawd's start-up reads as a table of contents: each numbered step below is one stage, in
+// the order v1 uses (spec 10 §12.2), with the event-driven pieces replacing its poll loops.
 #include "nanoclaw/daemon/daemon.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
-#include "nanoclaw/core/asio.hpp"
+#include "agent_cursors.hpp"
+#include "agent_launcher.hpp"
+#include "group_directory.hpp"
+#include "ipc_bridge.hpp"
+#include "message_flow.hpp"
+#include "outbound.hpp"
+#include "task_runner.hpp"
+#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/registry.hpp"
+#include "nanoclaw/container/runner.hpp"
+#include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/spawn.hpp"
+#include "nanoclaw/ipc/ipc_watcher.hpp"
+#include "nanoclaw/proxy/credential_proxy.hpp"
+#include "nanoclaw/proxy/settings.hpp"
 
 namespace nanoclaw::daemon {
 
@@ -15,34 +31,174 @@ void ensure_layout(const core::Config& config) {
                                 config.data_dir / "ipc", config.data_dir / "sessions"}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
-        if (ec) {
-            throw core::FatalError("cannot create directory " + dir.string() + ": " + ec.message());
-        }
+        if (ec) throw core::FatalError("cannot create directory " + dir.string() + ": " + ec.message());
     }
 }
 
+namespace {
+
+// Everything the running daemon owns, in construction order (destroyed in reverse).
+struct Daemon {
+    Daemon(const core::Config& cfg, const core::EnvMap& env)
+        : config(cfg), container_settings(container::load_settings(cfg, env)),
+          store(store::Store::open(cfg.store_dir / "messages.db",
+                                   store::StoreOptions(clock, cfg.assistant_name, cfg.data_dir))),
+          groups(store, cfg), cursors(store, cfg.assistant_name, cfg.max_messages_per_prompt),
+          proxy(io, proxy::load_settings(cfg, env), [this](const proxy::UsageRecord& u) { record_usage(u); }),
+          mounts(cfg.mount_allowlist_path, cfg.home_dir, cfg.root),
+          runner(io, cfg, container_settings, [this](const std::string& f) { return open_run(f); }, mounts, clock),
+          queue(io, queue::QueueOptions{cfg.max_concurrent_containers, cfg.data_dir / "ipc"}),
+          launcher(store, groups, runner, queue, cfg, clock), outbound(channels),
+          allowlist(cfg.sender_allowlist_path),
+          flow({io, cfg, store, groups, cursors, queue, launcher, outbound, allowlist}),
+          tasks({io, cfg, clock, store, groups, queue, launcher, outbound}),
+          ipc_bridge(store, groups, outbound, launcher, tasks, channels, cfg, clock),
+          ipc(io, ipc::WatcherOptions{cfg.data_dir / "ipc"}, ipc_bridge,
+              [this](const std::string& folder) { return groups.is_main_folder(folder); }),
+          signals(io, SIGTERM, SIGINT) {}
+
+    container::RunCredentials open_run(const std::string& folder) {
+        auto access = proxy.open_run(folder, "host.docker.internal");
+        return {access.base_url, access.oauth, access.release};
+    }
+
+    void record_usage(const proxy::UsageRecord& u) {
+        try {
+            store.record_usage({"", u.group_folder, u.model.empty() ? std::nullopt : std::optional(u.model),
+                                u.input_tokens, u.output_tokens, u.cache_creation_input_tokens,
+                                u.cache_read_input_tokens});
+        } catch (const std::exception& e) {
+            spdlog::warn("cannot record token usage group={} err={}", u.group_folder, e.what());
+        }
+    }
+
+    awaitable<void> connect_channels();
+    awaitable<void> shutdown(int signo);
+
+    asio::io_context io{1};
+    core::SystemClock clock;
+    const core::Config& config;
+    container::Settings container_settings;
+    store::Store store;
+    GroupDirectory groups;
+    AgentCursors cursors;
+    proxy::CredentialProxy proxy;
+    container::MountSecurity mounts;
+    container::ContainerRunner runner;
+    queue::GroupQueue queue;
+    AgentLauncher launcher;
+    std::vector<std::unique_ptr<channels::Channel>> channels;
+    Outbound outbound;
+    router::SenderAllowlistFile allowlist;
+    MessageFlow flow;
+    TaskRunner tasks;
+    IpcBridge ipc_bridge;
+    ipc::IpcWatcher ipc;
+    asio::signal_set signals;
+    int exit_code = 0;
+};
+
+awaitable<void> Daemon::connect_channels() {
+    channels::ChannelRegistry registry;
+    registry.register_channel("local", channels::make_local_channel_factory(config, clock));
+    channels::ChannelCallbacks callbacks{
+        [this](core::NewMessage m) { flow.on_inbound(std::move(m)); },
+        [this](channels::ChatMetadata c) {
+            store.store_chat_metadata(c.jid, c.timestamp, c.name, c.channel, c.is_group);
+        },
+        [this]() -> const std::map<std::string, core::RegisteredGroup>& { return groups.all(); }};
+    for (const auto& name : registry.names()) {
+        auto channel = (*registry.factory(name))(callbacks);
+        if (!channel) {
+            spdlog::warn("channel {} is installed but not configured; skipping", name);
+            continue;
+        }
+        co_await channel->connect();
+        spdlog::info("channel connected: {}", name);
+        channels.push_back(std::move(channel));
+    }
+}
+
+awaitable<void> Daemon::shutdown(int signo) {
+    spdlog::info("received signal {}, shutting down", signo);
+    // Stop intake: messages are still stored, but nothing new starts.
+    flow.stop_dispatch();
+    queue.shutdown();
+    tasks.stop();
+    ipc.stop();
+    // Let running agents finish their turn (they get `_close`) within the grace period.
+    const int left = co_await queue.drain(config.shutdown_grace);
+    for (const auto& name : queue.active_containers()) co_await runner.stop_container(name);
+    if (left > 0) spdlog::warn("{} agent run(s) did not finish within the grace period", left);
+    for (auto& channel : channels) {
+        try {
+            co_await channel->disconnect();
+        } catch (const std::exception& e) {
+            spdlog::warn("disconnect failed channel={} err={}", channel->name(), e.what());
+        }
+    }
+    proxy.stop();
+    io.stop();
+}
+
+} // namespace
+
 int run_daemon(const core::Config& config) {
-    asio::io_context io(1);
-
-    // 1. Directory layout: everything below works inside root/{store,groups,data}.
+    // 1. Directory layout: everything below lives in root/{store,groups,data}.
     ensure_layout(config);
+    const auto env = core::process_env();
 
-    // 2. Signals: the first SIGTERM/SIGINT stops the loop; a second one exits at once.
-    asio::signal_set signals(io, SIGTERM, SIGINT);
-    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    // 2. Container runtime reachable, leftovers of an earlier run stopped.
+    {
+        const container::Runtime runtime(config, container::load_settings(config, env));
+        runtime.ensure_running();
+        runtime.cleanup_orphans();
+    }
+
+    // 3. Database (schema, migrations, legacy import) and every component around it.
+    Daemon d(config, env);
+
+    // 4. State: registered groups, sessions, delivery cursors.
+    d.groups.load();
+    if (config.local_channel) d.groups.ensure_default_local_main();
+    d.launcher.load_sessions();
+    std::vector<std::string> jids;
+    for (const auto& [jid, g] : d.groups.all()) jids.push_back(jid);
+    d.cursors.load(jids);
+
+    // 5. Credential proxy, before any container can start.
+    d.proxy.start();
+
+    // 6. Signals: the first stops gracefully, a second one exits at once.
+    d.signals.async_wait([&d](const boost::system::error_code& ec, int signo) {
         if (ec) return;
-        spdlog::info("received signal {}, shutting down", signo);
-        signals.async_wait([](const boost::system::error_code& ec2, int) {
+        d.signals.async_wait([](const boost::system::error_code& ec2, int) {
             if (!ec2) std::_Exit(1);
         });
-        io.stop();
+        core::spawn(d.io.get_executor(), "shutdown", d.shutdown(signo));
     });
 
-    spdlog::info("ready root={} assistant={} timezone={}", config.root.string(),
-                 config.assistant_name, config.timezone);
-    io.run();
+    // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
+    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
+        co_await dm.connect_channels();
+        if (dm.channels.empty()) {
+            spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
+            dm.exit_code = 1;
+            dm.io.stop();
+            co_return;
+        }
+        dm.tasks.start();
+        dm.ipc.start();
+        dm.queue.set_process_messages_fn([&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
+        dm.flow.recover();
+        spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}", dm.config.root.string(),
+                     dm.config.assistant_name, dm.config.timezone, dm.groups.all().size(),
+                     dm.proxy.bind_host(), dm.proxy.port());
+    }(d));
+
+    d.io.run();
     spdlog::info("stopped");
-    return 0;
+    return d.exit_code;
 }
 
 } // namespace nanoclaw::daemon

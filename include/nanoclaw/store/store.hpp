@@ -18,6 +18,7 @@
 #include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/iso_time.hpp"
 #include "nanoclaw/core/types.hpp"
+#include "nanoclaw/store/delivery_records.hpp"
 #include "nanoclaw/store/records.hpp"
 
 namespace nanoclaw::store {
@@ -132,6 +133,21 @@ public:
     void record_usage(const UsageRecord& record);
     /// Sums per group folder, ordered by folder; empty when nothing was ever recorded.
     std::vector<GroupUsage> usage_by_group();
+
+    // --- Delivery tracking by insertion order (ours; see src/store/delivery.cpp) ---
+    /// Stores like store_message, but updates an existing (id, chat_jid) row in place so it keeps
+    /// its sequence number; returns that number.
+    std::int64_t store_message_seq(const core::NewMessage& message);
+    /// Visible messages of `chat_jid` with seq > `after`, oldest first, at most `limit`.
+    std::vector<StoredMessage> get_messages_after_seq(const std::string& chat_jid, std::int64_t after,
+                                                      const std::string& bot_prefix, int limit);
+    /// Greatest seq of the chat's messages with timestamp <= `timestamp` (0 when none).
+    std::int64_t last_seq_at_or_before(const std::string& chat_jid, const std::string& timestamp);
+    /// The seq just before the chat's newest `count` visible messages (0 when it has fewer).
+    std::int64_t seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix, int count);
+    /// Committed delivery positions per chat (empty before the first commit).
+    std::map<std::string, DeliveryCursor> get_delivery_cursors();
+    void set_delivery_cursor(const std::string& chat_jid, std::int64_t seq, const std::string& timestamp);
 
     /// Imports data/router_state.json, sessions.json, registered_groups.json (spec §10.4).
     /// open() calls it; exposed for tests and tools.

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -33,8 +34,14 @@ struct LocalChannel::Impl : std::enable_shared_from_this<Impl> {
     void handle_line(const std::shared_ptr<Session>& session, std::string line);
     void deliver(const local::ClientRequest& request, Session& session);
     core::TimePoint next_timestamp(ChatState& state);
-    void broadcast(const std::string& chat, const std::string& line);
+    /// Sends `line` to the chat's clients; with `keep`, a line nobody hears is kept for the next
+    /// client that subscribes (a reply that arrives while no terminal is open is not lost).
+    void broadcast(const std::string& chat, const std::string& line, bool keep = false);
+    void flush_unheard(const std::string& chat, Session& session);
     void shutdown();
+
+    /// Replies kept per chat while no client listens; the oldest are dropped past this.
+    static constexpr std::size_t k_max_unheard = 100;
 
     core::Clock& clock;
     LocalChannelOptions options;
@@ -43,6 +50,7 @@ struct LocalChannel::Impl : std::enable_shared_from_this<Impl> {
     std::optional<ino_t> socket_inode; ///< so shutdown removes only the file we created
     std::map<std::uint64_t, std::shared_ptr<Session>> sessions;
     std::map<std::string, ChatState> chats;
+    std::map<std::string, std::deque<std::string>> unheard;
     std::uint64_t next_session_id = 1;
     std::uint64_t message_counter = 0;
     bool connected = false;
@@ -89,7 +97,11 @@ void LocalChannel::Impl::handle_line(const std::shared_ptr<Session>& session, st
     }
     // Sending into a chat also subscribes: the sender wants that chat's replies.
     session->join_chat(request->chat);
-    if (request->kind == local::ClientRequest::Kind::message) deliver(*request, *session);
+    if (request->kind == local::ClientRequest::Kind::message) {
+        deliver(*request, *session);
+    } else {
+        flush_unheard(request->chat, *session);
+    }
 }
 
 core::TimePoint LocalChannel::Impl::next_timestamp(ChatState& state) {
@@ -134,11 +146,27 @@ void LocalChannel::Impl::deliver(const local::ClientRequest& request, Session& s
     }
 }
 
-void LocalChannel::Impl::broadcast(const std::string& chat, const std::string& line) {
+void LocalChannel::Impl::flush_unheard(const std::string& chat, Session& session) {
+    auto it = unheard.find(chat);
+    if (it == unheard.end()) return;
+    for (const auto& line : it->second) session.send(line);
+    unheard.erase(it);
+}
+
+void LocalChannel::Impl::broadcast(const std::string& chat, const std::string& line, bool keep) {
     // A snapshot: send() may drop a slow client, which erases it from `sessions`.
     std::vector<std::shared_ptr<Session>> targets;
     for (const auto& [id, session] : sessions) {
         if (session->in_chat(chat)) targets.push_back(session);
+    }
+    if (targets.empty() && keep) {
+        auto& kept = unheard[chat];
+        if (kept.size() == k_max_unheard) {
+            spdlog::warn("Local channel: dropping the oldest unheard reply for chat {}", chat);
+            kept.pop_front();
+        }
+        kept.push_back(line);
+        return;
     }
     for (const auto& session : targets)
         session->send(line);
@@ -184,7 +212,7 @@ awaitable<void> LocalChannel::connect() {
 awaitable<void> LocalChannel::send_message(std::string jid, std::string text) {
     auto chat = local::chat_of(jid);
     if (!chat) throw std::invalid_argument("local channel does not own JID " + jid);
-    impl_->broadcast(*chat, local::encode_message(*chat, text));
+    impl_->broadcast(*chat, local::encode_message(*chat, text), true);
     co_return;
 }
 

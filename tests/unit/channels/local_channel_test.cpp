@@ -208,3 +208,37 @@ TEST_F(LocalChannelTest, DisconnectClosesClientsAndRemovesTheSocket) {
 
 } // namespace
 } // namespace nanoclaw::testing
+
+namespace nanoclaw::testing {
+namespace {
+
+TEST_F(LocalChannelTest, RepliesNobodyHeardAreKeptForTheNextSubscriber) {
+    auto& channel = start();
+    run_task(io_, channel.send_message("local:main", "while you were away"));
+    run_task(io_, channel.set_typing("local:main", false)); // typing is never kept
+    auto late = client();
+    late->send_json({{"type", "subscribe"}, {"chat", "main"}});
+    ASSERT_TRUE(wait([&] { return late->lines().size() == 1; }));
+    const auto line = nlohmann::json::parse(late->lines()[0]);
+    EXPECT_EQ(line["type"], "message");
+    EXPECT_EQ(line["text"], "while you were away");
+    // Delivered once: a second subscriber does not get it again.
+    auto second = client();
+    second->send_json({{"type", "subscribe"}, {"chat", "main"}});
+    second->send_json({{"type", "ping"}}); // answered with an error line: proves ordering
+    ASSERT_TRUE(wait([&] { return second->lines().size() == 1; }));
+    EXPECT_EQ(nlohmann::json::parse(second->lines()[0])["type"], "error");
+}
+
+TEST_F(LocalChannelTest, UnheardRepliesAreBounded) {
+    auto& channel = start();
+    for (int i = 0; i < 150; ++i) run_task(io_, channel.send_message("local:main", "r" + std::to_string(i)));
+    auto late = client();
+    late->send_json({{"type", "subscribe"}, {"chat", "main"}});
+    ASSERT_TRUE(wait([&] { return late->lines().size() == 100; }));
+    EXPECT_EQ(nlohmann::json::parse(late->lines().front())["text"], "r50");
+    EXPECT_EQ(nlohmann::json::parse(late->lines().back())["text"], "r149");
+}
+
+} // namespace
+} // namespace nanoclaw::testing

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The upstream side of one request: connection (pooled), request write, response header, then
 // the body streamed to the client buffer by buffer while usage is metered on the way.
+#include <limits>
 #include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
@@ -155,7 +156,8 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
                          st.oauth.current(SteadyClock::now()).reveal());
 
     ResponseParser parser;
-    parser.body_limit(boost::none); // responses are streamed, never buffered
+    // Streamed, never buffered. Not boost::none: Beast 1.74 compares "len > none" as true.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     if (head) parser.skip(true);
     auto up = co_await send_request(st, *conn, conn, req, parser);
     if (!up) {

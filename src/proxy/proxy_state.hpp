@@ -61,8 +61,14 @@ private:
 
 /// One accepted client connection.
 struct ClientConn {
-    explicit ClientConn(tcp::socket socket) : stream(std::move(socket)) {}
+    explicit ClientConn(tcp::socket socket)
+        : stream(std::move(socket)), read_deadline(stream.get_executor()) {}
     beast::tcp_stream stream;
+    /// Request reads use their own timer that cancels (not closes) the socket, so the proxy can
+    /// still answer 408; tcp_stream's built-in timeout would close it first.
+    boost::asio::steady_timer read_deadline;
+    bool read_timed_out = false;
+    std::uint64_t read_generation = 0;
     beast::flat_buffer buffer;
     std::vector<char> relay_buffer = std::vector<char>(32 * 1024);
     std::shared_ptr<UpstreamConn> upstream; ///< the exchange in flight, closed on stop()

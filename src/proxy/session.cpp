@@ -41,6 +41,34 @@ std::optional<Rejection> rejection_for(const error_code& ec, bool got_bytes) {
     return Rejection{http::status::bad_request, "Bad Request"};
 }
 
+// Arms the request-read deadline; expiry cancels the pending read, which then reports
+// operation_aborted with read_timed_out set.
+void arm_read_deadline(const std::shared_ptr<ClientConn>& conn, std::chrono::milliseconds limit) {
+    conn->read_timed_out = false;
+    conn->stream.expires_never();
+    conn->read_deadline.expires_after(limit);
+    std::weak_ptr<ClientConn> weak = conn;
+    const auto generation = ++conn->read_generation;
+    conn->read_deadline.async_wait([weak, generation](const error_code& ec) {
+        auto c = weak.lock();
+        // A stale expiry (the read finished first) must not cancel later operations.
+        if (ec || !c || c->read_generation != generation) return;
+        c->read_timed_out = true;
+        error_code ignored;
+        c->stream.socket().cancel(ignored);
+    });
+}
+
+// Disarms the deadline and folds a deadline cancellation into beast's timeout error.
+error_code disarm_read_deadline(ClientConn& conn, error_code ec) {
+    conn.read_deadline.cancel();
+    ++conn.read_generation;
+    if (conn.read_timed_out && ec == boost::asio::error::operation_aborted) {
+        return beast::error::timeout;
+    }
+    return ec;
+}
+
 std::optional<Admission> admit(const ProxyState& state, const http::request_header<>& header) {
     const auto split = split_run_target(to_std(header.target()));
     if (!split) return std::nullopt;
@@ -61,14 +89,16 @@ awaitable<void> reject(ClientConn& conn, const ProxySettings& settings, const Re
 // Reads the header, checks admission, then the body. nullopt ends the connection (any reply
 // owed has been sent). `state` and `conn` belong to serve_client's frame.
 awaitable<std::optional<std::pair<Request, Admission>>>
-read_admitted_request(ProxyState& state, ClientConn& conn, bool first) {
+read_admitted_request(ProxyState& state, std::shared_ptr<ClientConn> shared, bool first) {
+    ClientConn& conn = *shared;
     const ProxySettings& s = state.settings;
     http::request_parser<http::empty_body> head;
     head.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(s.max_header_bytes, UINT32_MAX)));
     head.body_limit(s.max_body_bytes);
-    conn.stream.expires_after(first ? s.client_timeout : s.keep_alive_timeout);
+    arm_read_deadline(shared, first ? s.client_timeout : s.keep_alive_timeout);
     error_code ec;
     co_await http::async_read_header(conn.stream, conn.buffer, head, asio::redirect_error(use_awaitable, ec));
+    ec = disarm_read_deadline(conn, ec);
     if (ec) {
         // A keep-alive wait that got a partial header is a slow client, not an idle one.
         if (auto r = rejection_for(ec, head.got_some() || conn.buffer.size() > 0)) {
@@ -90,8 +120,9 @@ read_admitted_request(ProxyState& state, ClientConn& conn, bool first) {
     }
     http::request_parser<http::string_body> full{std::move(head)};
     full.body_limit(s.max_body_bytes);
-    conn.stream.expires_after(s.client_timeout);
+    arm_read_deadline(shared, s.client_timeout);
     co_await http::async_read(conn.stream, conn.buffer, full, asio::redirect_error(use_awaitable, ec));
+    ec = disarm_read_deadline(conn, ec);
     if (ec) {
         if (auto r = rejection_for(ec, true)) co_await reject(conn, s, *r);
         co_return std::nullopt;
@@ -115,7 +146,7 @@ awaitable<void> send_reply(ClientConn& conn, const ProxySettings& settings, http
 
 awaitable<void> serve_client(std::shared_ptr<ProxyState> state, std::shared_ptr<ClientConn> conn) {
     for (bool first = true; !state->stopping; first = false) {
-        auto request = co_await read_admitted_request(*state, *conn, first);
+        auto request = co_await read_admitted_request(*state, conn, first);
         if (!request) break;
         const bool keep_alive = co_await forward_request(state, conn, std::move(request->first),
                                                          std::move(request->second));

@@ -49,7 +49,9 @@ TEST(BindAddressTest, NoDocker0FallsBackToAnyWithTheFallbackReason) {
 
 TEST(BindAddressTest, ProbeOfThisHostIsConsistent) {
     const auto probe = probe_host();
-    if (probe.docker0_ipv4) EXPECT_NE(probe.docker0_ipv4->find('.'), std::string::npos);
+    if (probe.docker0_ipv4) {
+        EXPECT_NE(probe.docker0_ipv4->find('.'), std::string::npos);
+    }
 #ifndef __APPLE__
     EXPECT_FALSE(probe.macos);
 #endif

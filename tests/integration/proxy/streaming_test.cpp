@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// Response streaming, upstream failures and connection reuse (catalog E4.7, E4.8; issue item 3).
+#include <atomic>
+
+#include <gtest/gtest.h>
+
+#include "fake_upstream.hpp"
+#include "proxy_harness.hpp"
+
+namespace nanoclaw::testing {
+namespace {
+
+std::string dotenv_for(const FakeUpstream& up) {
+    return "ANTHROPIC_API_KEY=sk-ant-stream-key-1\nANTHROPIC_BASE_URL=http://127.0.0.1:" +
+           std::to_string(up.port()) + "\n";
+}
+
+std::string chunk(const std::string& data) {
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", data.size());
+    return std::string(size) + "\r\n" + data + "\r\n";
+}
+
+// Reads until `needle` appears or the connection ends; returns everything read.
+std::string read_until(TestClient& client, const std::string& needle) {
+    std::string seen;
+    while (seen.find(needle) == std::string::npos) {
+        const auto more = client.read_some();
+        if (more.empty()) break;
+        seen += more;
+    }
+    return seen;
+}
+
+TEST(StreamingTest, E4_7_FirstSseEventReachesClientBeforeUpstreamFinishes) {
+    Signal release;
+    std::atomic<bool> upstream_finished{false};
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+        ex.write(chunk("event: one\ndata: {\"n\":1}\n\n"));
+        release.wait();
+        ex.write(chunk("event: two\ndata: {\"n\":2}\n\n"));
+        ex.write(chunk("event: three\ndata: {\"n\":3}\n\n") + "0\r\n\r\n");
+        upstream_finished = true;
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    client.send(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+
+    const auto first = read_until(client, "event: one");
+    EXPECT_NE(first.find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_NE(first.find("event: one"), std::string::npos);
+    EXPECT_FALSE(upstream_finished.load()) << "the event arrived while the upstream was still held";
+    EXPECT_EQ(first.find("event: two"), std::string::npos);
+    release.notify();
+    const auto rest = read_until(client, "0\r\n\r\n");
+    EXPECT_NE(rest.find("event: three"), std::string::npos);
+}
+
+TEST(StreamingTest, LargeBodiesArriveIntact) {
+    std::string big(1 << 20, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 97) big[i] = static_cast<char>('a' + i % 26);
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        while (ex.read_request()) ex.respond(200, big, "Content-Type: text/plain\r\n");
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    auto res = proxy.request(make_request("GET", proxy.open_run("main") + "/big"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, big);
+    EXPECT_EQ(res->get("content-length"), std::to_string(big.size()));
+}
+
+TEST(StreamingTest, E4_8_UpstreamFailureAfterHeadersClosesTheClient) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        ex.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+        ex.reset();
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    client.send(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+    const auto got = read_until(client, "0123456789");
+    EXPECT_NE(got.find("200 OK"), std::string::npos);
+    EXPECT_TRUE(client.closed_by_peer());
+    EXPECT_EQ(got.find("502"), std::string::npos);
+}
+
+TEST(StreamingTest, SilentUpstreamTimesOutWith504) {
+    Signal upstream_saw_close;
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        if (ex.wait_for_close()) upstream_saw_close.notify();
+    });
+    ProxyHarness proxy(dotenv_for(upstream), {{"CREDENTIAL_PROXY_UPSTREAM_IDLE_TIMEOUT_MS", "300"}});
+    auto res = proxy.request(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 504);
+    EXPECT_EQ(res->body, "Gateway Timeout");
+    EXPECT_TRUE(upstream_saw_close.wait());
+}
+
+TEST(StreamingTest, ClientHangUpCancelsTheUpstreamRequest) {
+    Signal got_request;
+    Signal upstream_saw_close;
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        got_request.notify();
+        if (ex.wait_for_close()) upstream_saw_close.notify();
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    client.send(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+    ASSERT_TRUE(got_request.wait());
+    client.close();
+    EXPECT_TRUE(upstream_saw_close.wait());
+}
+
+TEST(StreamingTest, UpstreamConnectionsAreReused) {
+    FakeUpstream upstream(FakeUpstream::ok_json());
+    ProxyHarness proxy(dotenv_for(upstream));
+    const auto run = proxy.open_run("main");
+    for (int i = 0; i < 3; ++i) {
+        auto res = proxy.request(make_request("POST", run + "/v1/messages", "", "{}"));
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 200);
+    }
+    EXPECT_EQ(upstream.connection_count(), 1u);
+}
+
+TEST(StreamingTest, StalePooledConnectionIsReplacedTransparently) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        if (ex.read_request()) ex.respond(200, "{}", "Content-Type: application/json\r\n");
+        // Closes without announcing it, like an upstream idle timeout.
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    const auto run = proxy.open_run("main");
+    for (int i = 0; i < 3; ++i) {
+        auto res = proxy.request(make_request("POST", run + "/v1/messages", "", "{}"));
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->status, 200) << i;
+    }
+    EXPECT_EQ(upstream.request_count(), 3u);
+}
+
+TEST(StreamingTest, BodylessAndEofFramedResponses) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        auto req = ex.read_request();
+        if (!req) return;
+        if (req->target == "/empty") {
+            ex.write("HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n");
+            req = ex.read_request();
+            if (!req) return;
+        }
+        ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil-eof");
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    client.send(make_request("GET", run + "/empty"));
+    auto first = client.read_response();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 204);
+    EXPECT_EQ(first->get("x-a"), "1");
+    client.send(make_request("GET", run + "/eof"));
+    auto second = client.read_response();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->body, "until-eof");
+    EXPECT_TRUE(client.closed_by_peer()) << "an EOF-framed body must end the client connection";
+}
+
+} // namespace
+} // namespace nanoclaw::testing

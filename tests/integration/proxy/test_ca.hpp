@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// A throw-away certificate authority made with OpenSSL in the test: a CA and one server
+// certificate (CN/SAN localhost) written as PEM files into a directory.
+#pragma once
+
+#include <filesystem>
+
+namespace nanoclaw::testing {
+
+struct TestCa {
+    std::filesystem::path ca_cert;     ///< PEM of the CA (what the proxy must trust)
+    std::filesystem::path server_cert; ///< PEM of the server certificate, SAN DNS:localhost
+    std::filesystem::path server_key;  ///< PEM private key of the server
+};
+
+/// Generates the CA and the server certificate under `dir`.
+TestCa make_test_ca(const std::filesystem::path& dir);
+
+} // namespace nanoclaw::testing

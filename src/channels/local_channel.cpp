@@ -97,11 +97,8 @@ void LocalChannel::Impl::handle_line(const std::shared_ptr<Session>& session, st
     }
     // Sending into a chat also subscribes: the sender wants that chat's replies.
     session->join_chat(request->chat);
-    if (request->kind == local::ClientRequest::Kind::message) {
-        deliver(*request, *session);
-    } else {
-        flush_unheard(request->chat, *session);
-    }
+    flush_unheard(request->chat, *session);
+    if (request->kind == local::ClientRequest::Kind::message) deliver(*request, *session);
 }
 
 core::TimePoint LocalChannel::Impl::next_timestamp(ChatState& state) {

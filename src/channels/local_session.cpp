@@ -50,8 +50,10 @@ awaitable<void> write_loop(std::shared_ptr<Session> self) {
         std::string line = std::move(self->outbox_.front());
         self->outbox_.pop_front();
         boost::system::error_code ec;
+        self->writing_ = true;
         co_await asio::async_write(self->socket_, asio::buffer(line),
                                    asio::redirect_error(use_awaitable, ec));
+        self->writing_ = false;
         self->queued_bytes_ -= line.size();
         if (ec) break;
     }
@@ -69,8 +71,25 @@ void Session::start(LineHandler on_line, CloseHandler on_close) {
     core::spawn(ex, "local client writer", write_loop(shared_from_this()));
 }
 
+bool Session::try_write_now(std::string& line) {
+    if (!outbox_.empty() || writing_) return false; // keep the order of queued lines
+    boost::system::error_code ec;
+    socket_.non_blocking(true, ec);
+    const std::size_t n = ec ? 0 : socket_.write_some(asio::buffer(line), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
+    if (ec) {
+        close();
+        return true; // the client is gone; nothing left to send
+    }
+    line.erase(0, n);
+    return line.empty();
+}
+
 bool Session::send(std::string line) {
     if (!open_ || closing_) return false;
+    // Most lines fit in the socket buffer at once: then they are in the kernel when send()
+    // returns, so a reply counted as delivered really left the daemon (even if it dies next).
+    if (try_write_now(line)) return open_;
     if (queued_bytes_ > 0 && queued_bytes_ + line.size() > limits_.max_queue_bytes) {
         spdlog::warn("Local channel: client {} is not reading ({} bytes queued); dropping it", id_,
                      queued_bytes_);

@@ -31,7 +31,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     /// Spawns the reader and writer coroutines on the socket's executor.
     void start(LineHandler on_line, CloseHandler on_close);
-    /// Queues `line` (with its "\n"). Drops the client and returns false when its queue would
+    /// Writes `line` (with its "\n") at once when the socket takes it, else queues it. Drops the client and returns false when its queue would
     /// exceed max_queue_bytes; also false when the session is closed or closing.
     bool send(std::string line);
     /// Stops reading; closes once everything queued so far has been written.
@@ -45,6 +45,10 @@ class Session : public std::enable_shared_from_this<Session> {
     void join_chat(const std::string& chat) { chats_.insert(chat); }
 
   private:
+    /// Non-blocking write of `line` when nothing is queued; true when it is fully sent (or the
+    /// client is gone). A partial write leaves the rest in `line` for the queue.
+    bool try_write_now(std::string& line);
+
     friend awaitable<void> read_loop(std::shared_ptr<Session> self);
     friend awaitable<void> write_loop(std::shared_ptr<Session> self);
 
@@ -57,6 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::set<std::string> chats_;
     bool open_ = true;
     bool closing_ = false;
+    bool writing_ = false; ///< write_loop has a line in flight
     LineHandler on_line_;
     CloseHandler on_close_;
 };

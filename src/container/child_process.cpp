@@ -2,6 +2,8 @@
 #include "child_process.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <unistd.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -10,6 +12,7 @@
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/process/extend.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/async.hpp>
 #include <boost/process/async_pipe.hpp>
@@ -57,6 +60,26 @@ std::optional<int> decode_status(int raw) {
 
 } // namespace
 
+namespace {
+
+// The child gets stdin/stdout/stderr and nothing else. Without this the runtime CLI inherits the
+// daemon's sockets (local channel, proxy listener, clients) and keeps them alive after a daemon
+// crash, so a restarted daemon finds its socket "in use". Runs after fork, before exec: marks
+// every descriptor above 2 close-on-exec (Boost.Process's own error pipe already is), which is
+// async-signal-safe, unlike listing /proc/self/fd. bp::limit_handles is broken in Boost 1.74.
+struct CloseInheritedFds : boost::process::extend::handler {
+    template <typename Executor>
+    void on_exec_setup(Executor&) const {
+        if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+        for (int fd = 3; fd < 4096; ++fd) {
+            const int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+        }
+    }
+};
+
+} // namespace
+
 ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     : state_(std::make_shared<State>(io)) {
     auto& s = *state_;
@@ -76,7 +99,7 @@ ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     std::error_code ec;
     s.child = bp::child(bp::exe = exe, bp::args = options.args, bp::std_in < s.in,
                         bp::std_out > s.out, bp::std_err > s.err, env, io,
-                        bp::on_exit(exit_handler), ec);
+                        bp::on_exit(exit_handler), CloseInheritedFds{}, ec);
     if (ec) throw std::runtime_error("spawn " + options.binary + " failed: " + ec.message());
 }
 

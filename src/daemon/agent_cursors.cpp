@@ -13,7 +13,9 @@ void AgentCursors::load(const std::vector<std::string>& jids) {
     v1_cursors_.clear();
     if (auto text = store_.get_router_state("last_agent_timestamp")) {
         try {
-            for (auto& [jid, ts] : nlohmann::json::parse(*text).items()) {
+            const auto parsed = nlohmann::json::parse(*text); // items() must not outlive it
+            if (!parsed.is_object()) throw nlohmann::json::type_error::create(302, "not an object", nullptr);
+            for (const auto& [jid, ts] : parsed.items()) {
                 if (ts.is_string()) v1_cursors_[jid] = ts.get<std::string>();
             }
         } catch (const nlohmann::json::exception&) {
@@ -69,10 +71,12 @@ void AgentCursors::dispatch(const std::string& jid, std::int64_t seq, const std:
 
 void AgentCursors::rollback(const std::string& jid, const Position& to) { ensure(jid) = to; }
 
-void AgentCursors::commit(const std::string& jid) {
-    const auto p = ensure(jid);
+void AgentCursors::commit(const std::string& jid) { commit_to(jid, ensure(jid)); }
+
+void AgentCursors::commit_to(const std::string& jid, const Position& p) {
+    ensure(jid);
     auto& c = committed_[jid];
-    if (c.seq == p.seq) return;
+    if (p.seq <= c.seq) return;
     c = p;
     store_.set_delivery_cursor(jid, p.seq, p.ts);
     if (!p.ts.empty()) {

@@ -36,6 +36,8 @@ public:
     void rollback(const std::string& jid, const Position& to);
     /// Marks everything dispatched as answered and persists it (also in v1's router_state keys).
     void commit(const std::string& jid);
+    /// Marks messages up to `to` as answered (never moves the committed position back).
+    void commit_to(const std::string& jid, const Position& to);
     /// Persisted position (for tests and status).
     std::int64_t committed(const std::string& jid);
 

@@ -24,8 +24,11 @@ std::vector<core::NewMessage> messages_of(const std::vector<store::StoredMessage
 
 /// One agent run's bookkeeping, shared with its output callback and idle timer.
 struct MessageFlow::RunState {
-    RunState(asio::io_context& io, std::string chat) : jid(std::move(chat)), idle(io) {}
+    RunState(asio::io_context& io, std::string chat, std::string group_folder, AgentCursors::Position prompt_end)
+        : jid(std::move(chat)), folder(std::move(group_folder)), confirmed(std::move(prompt_end)), idle(io) {}
     std::string jid;
+    std::string folder;
+    AgentCursors::Position confirmed; ///< answered for sure: the prompt, or more after replies
     bool delivered = false;
     bool had_error = false;
     asio::steady_timer idle;
@@ -135,7 +138,7 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
 
     const auto previous = p_.cursors.position(jid);
     p_.cursors.dispatch(jid, missed.back().seq, missed.back().message.timestamp);
-    auto state = std::make_shared<RunState>(p_.io, jid);
+    auto state = std::make_shared<RunState>(p_.io, jid, group.folder, p_.cursors.position(jid));
     co_await p_.outbound.typing(jid, true);
 
     container::ContainerInput input;
@@ -158,7 +161,16 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
         p_.cursors.rollback(jid, previous);
         co_return false;
     }
-    p_.cursors.commit(jid);
+    // Follow-ups piped while the container was finishing were never read: take them back so
+    // the next run answers them (the agent cannot have seen them).
+    const auto leftovers = unread_inputs(group.folder);
+    if (!leftovers.empty()) {
+        for (const auto& file : leftovers) std::filesystem::remove(file);
+        p_.cursors.rollback(jid, state->confirmed);
+        p_.cursors.commit_to(jid, state->confirmed);
+    } else {
+        p_.cursors.commit(jid);
+    }
     if (!p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, 1).empty()) {
         p_.queue.enqueue_message_check(jid); // the rest of a burst, or messages that came meanwhile
     }
@@ -171,7 +183,8 @@ awaitable<void> MessageFlow::on_output(std::shared_ptr<RunState> state, containe
         const auto text = router::format_outbound(*out.result);
         if (!text.empty() && co_await p_.outbound.send(state->jid, text)) {
             state->delivered = true;
-            p_.cursors.commit(state->jid); // answered: never redo these after a crash
+            state->confirmed = answered_position(*state);
+            p_.cursors.commit_to(state->jid, state->confirmed); // answered: never redo after a crash
         }
         arm_idle_timer(state);
     }
@@ -181,6 +194,22 @@ awaitable<void> MessageFlow::on_output(std::shared_ptr<RunState> state, containe
     } else {
         state->had_error = true;
     }
+}
+
+std::vector<std::filesystem::path> MessageFlow::unread_inputs(const std::string& folder) const {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    const auto dir = p_.config.data_dir / "ipc" / folder / "input";
+    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+        if (it->path().extension() == ".json") files.push_back(it->path());
+    }
+    return files;
+}
+
+AgentCursors::Position MessageFlow::answered_position(const RunState& state) {
+    if (!unread_inputs(state.folder).empty()) return state.confirmed;
+    return p_.cursors.position(state.jid);
 }
 
 void MessageFlow::arm_idle_timer(const std::shared_ptr<RunState>& state) {

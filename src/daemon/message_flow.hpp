@@ -58,6 +58,11 @@ private:
     bool try_pipe(const std::string& jid);
     awaitable<void> on_output(std::shared_ptr<RunState> state, container::ContainerOutput out);
     void arm_idle_timer(const std::shared_ptr<RunState>& state);
+    /// Follow-up files piped into the group's container that it has not read yet.
+    std::vector<std::filesystem::path> unread_inputs(const std::string& folder) const;
+    /// What a reply now proves answered: everything dispatched, unless piped follow-ups are
+    /// still unread (then only what was confirmed before).
+    AgentCursors::Position answered_position(const RunState& state);
     void note_seen(const std::string& timestamp);
 
     FlowParts p_;

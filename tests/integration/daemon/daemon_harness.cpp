@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+#include "daemon_harness.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace nanoclaw::testing {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+int connect_unix(const fs::path& socket) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+std::string read_all(const fs::path& file) {
+    std::ifstream in(file);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+fs::path fake_runtime_path() {
+    return fs::path(NANOCLAW_SOURCE_DIR) / "tests" / "support" / "fake-runtime" / "fake-runtime";
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+DaemonProcess::DaemonProcess(fs::path root, std::map<std::string, std::string> extra_env)
+    : root_(std::move(root)) {
+    fs::create_directories(root_ / "home");
+    env_ = {{"HOME", (root_ / "home").string()},
+            {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+            {"TZ", "UTC"},
+            {"LOG_LEVEL", "debug"},
+            {"CONTAINER_RUNTIME_BIN", fake_runtime_path().string()},
+            {"FAKE_RUNTIME_RECORD", (root_ / "runtime-record.jsonl").string()},
+            {"FAKE_RUNTIME_STATE", (root_ / "runtime-state").string()},
+            {"CREDENTIAL_PROXY_PORT", "0"},
+            {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
+            {"SHUTDOWN_GRACE_MS", "2000"}};
+    fs::create_directories(root_ / "runtime-state");
+    for (auto& [k, v] : extra_env) env_[k] = v;
+}
+
+DaemonProcess::~DaemonProcess() {
+    if (pid_ > 0) kill9();
+}
+
+void DaemonProcess::start() {
+    std::vector<std::string> env_strings;
+    for (auto& [k, v] : env_) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    const std::string bin = NANOCLAWD_PATH, root_arg = root_.string();
+    const std::string log_path = (root_ / "daemon.log").string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ::dup2(log, 2);
+        ::dup2(log, 1);
+        std::vector<char*> argv{const_cast<char*>(bin.c_str()), const_cast<char*>("--root"),
+                                const_cast<char*>(root_arg.c_str()), nullptr};
+        ::execve(bin.c_str(), argv.data(), envp.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    const bool up = eventually([&] {
+        const int fd = connect_unix(socket());
+        if (fd >= 0) ::close(fd);
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return true;
+        }
+        return fd >= 0;
+    });
+    if (!up || pid_ < 0) {
+        throw std::runtime_error("nanoclawd did not start (status " + std::to_string(status) + "):\n" + log());
+    }
+}
+
+int DaemonProcess::terminate(std::chrono::milliseconds limit) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    const bool exited = eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
+    if (!exited) {
+        kill9();
+        return -1;
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void DaemonProcess::kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+std::vector<std::vector<std::string>> DaemonProcess::runs() const {
+    std::vector<std::vector<std::string>> out;
+    std::istringstream lines(read_all(root_ / "runtime-record.jsonl"));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) continue;
+        auto argv = nlohmann::json::parse(line, nullptr, false)["argv"];
+        if (argv.is_array() && !argv.empty() && argv[0] == "run") out.push_back(argv.get<std::vector<std::string>>());
+    }
+    return out;
+}
+
+std::string DaemonProcess::log() const { return read_all(root_ / "daemon.log"); }
+
+ChatClient::ChatClient(const fs::path& socket) : fd_(connect_unix(socket)) {}
+
+ChatClient::~ChatClient() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void ChatClient::subscribe(const std::string& chat) {
+    const auto line = nlohmann::json{{"type", "subscribe"}, {"chat", chat}}.dump() + "\n";
+    (void)!::write(fd_, line.data(), line.size());
+}
+
+void ChatClient::say(const std::string& chat, const std::string& text) {
+    const auto line =
+        nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", "tester"}, {"text", text}}.dump() + "\n";
+    (void)!::write(fd_, line.data(), line.size());
+}
+
+std::optional<std::string> ChatClient::next_line(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (true) {
+        if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+            std::string line = buffer_.substr(0, nl);
+            buffer_.erase(0, nl + 1);
+            return line;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || fd_ < 0) return std::nullopt;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+        char buf[4096];
+        const auto n = ::read(fd_, buf, sizeof buf);
+        if (n <= 0) return std::nullopt;
+        buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+std::optional<std::string> ChatClient::next_reply(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto line = next_line(std::max(left, 0ms));
+        if (!line) return std::nullopt;
+        auto j = nlohmann::json::parse(*line, nullptr, false);
+        if (j.is_object() && j.value("type", "") == "message") return j.value("text", "");
+    }
+}
+
+std::vector<std::string> ChatClient::replies_for(std::chrono::milliseconds limit) {
+    std::vector<std::string> out;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (auto r = next_reply(std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero())))) {
+        out.push_back(*r);
+    }
+    return out;
+}
+
+void write_ipc_request(const fs::path& root, const std::string& folder, const std::string& kind,
+                       const std::string& name, const std::string& json) {
+    const auto dir = root / "data" / "ipc" / folder / kind;
+    fs::create_directories(dir);
+    {
+        std::ofstream out(dir / (name + ".tmp"));
+        out << json;
+    }
+    fs::rename(dir / (name + ".tmp"), dir / name);
+}
+
+} // namespace nanoclaw::testing

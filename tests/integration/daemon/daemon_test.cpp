@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// Black-box tests of nanoclawd: the real binary, the fake runtime CLI, the local channel.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <fstream>
+#include <thread>
+
+#include "daemon_harness.hpp"
+#include "temp_dir.hpp"
+
+namespace nanoclaw::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+std::string now_plus(std::chrono::milliseconds d) {
+    const auto t = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now() + d);
+    const auto secs = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&secs));
+    return std::string(buf) + ".000Z";
+}
+
+class DaemonTest : public ::testing::Test {
+protected:
+    DaemonProcess& start(std::map<std::string, std::string> env = {}) {
+        daemon_ = std::make_unique<DaemonProcess>(dir_.path(), std::move(env));
+        daemon_->start();
+        return *daemon_;
+    }
+    // Registers local:<chat> as a non-main group through an IPC request from main.
+    void register_team(const std::string& chat, const std::string& folder) {
+        write_ipc_request(dir_.path(), "main", "tasks", "1-" + folder + ".json",
+                          json{{"type", "register_group"}, {"jid", "local:" + chat}, {"name", chat},
+                               {"folder", folder}, {"trigger", "@Andy"}}
+                              .dump());
+        ASSERT_TRUE(eventually([&] { return std::filesystem::exists(dir_.path() / "groups" / folder / "logs"); }));
+    }
+    void TearDown() override {
+        if (HasFailure() && daemon_) std::cerr << "---- daemon log ----\n" << daemon_->log() << "\n";
+    }
+
+    TempDir dir_;
+    std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(DaemonTest, MessageToMainGetsTheAgentsReply) {
+    auto& d = start();
+    ChatClient c(d.socket());
+    c.say("main", "hello there");
+    auto reply = c.next_reply(10s);
+    ASSERT_TRUE(reply);
+    EXPECT_NE(reply->find("hello there"), std::string::npos);
+    EXPECT_NE(reply->find("<messages>"), std::string::npos); // the v1 prompt reached the agent
+    ASSERT_EQ(d.runs().size(), 1u);
+    EXPECT_EQ(d.terminate(), 0);
+}
+
+TEST_F(DaemonTest, NonMainGroupAnswersOnlyWhenTriggered) {
+    auto& d = start();
+    register_team("team", "team");
+    ChatClient c(d.socket());
+    c.say("team", "just chatting");
+    EXPECT_FALSE(c.next_reply(1500ms));
+    EXPECT_TRUE(d.runs().empty());
+    c.say("team", "@Andy what did I say?");
+    auto reply = c.next_reply(10s);
+    ASSERT_TRUE(reply);
+    // The earlier, non-triggering message is part of the prompt as context.
+    EXPECT_NE(reply->find("just chatting"), std::string::npos);
+    EXPECT_NE(reply->find("what did I say?"), std::string::npos);
+}
+
+TEST_F(DaemonTest, FollowUpIsPipedIntoTheRunningContainer) {
+    auto& d = start({{"FAKE_RUNTIME_MODE", "ipc"}});
+    ChatClient c(d.socket());
+    c.say("main", "first");
+    ASSERT_TRUE(c.next_reply(10s));
+    c.say("main", "second");
+    auto reply = c.next_reply(10s);
+    ASSERT_TRUE(reply);
+    EXPECT_NE(reply->find("second"), std::string::npos);
+    EXPECT_EQ(d.runs().size(), 1u); // same container
+    EXPECT_EQ(d.terminate(), 0);     // _close ends the container within the grace period
+}
+
+TEST_F(DaemonTest, IpcMessagesRespectGroupBoundaries) {
+    auto& d = start();
+    register_team("team", "team");
+    ChatClient main_chat(d.socket()), team_chat(d.socket());
+    main_chat.subscribe("main");
+    team_chat.subscribe("team");
+    std::this_thread::sleep_for(100ms); // let the subscriptions land
+    write_ipc_request(d.root(), "team", "messages", "1-a.json",
+                      json{{"type", "message"}, {"chatJid", "local:main"}, {"text", "spoofed"}}.dump());
+    write_ipc_request(d.root(), "main", "messages", "2-b.json",
+                      json{{"type", "message"}, {"chatJid", "local:team"}, {"text", "from main"}}.dump());
+    auto to_team = team_chat.next_reply(5s);
+    ASSERT_TRUE(to_team);
+    EXPECT_EQ(*to_team, "from main");
+    EXPECT_FALSE(main_chat.next_reply(500ms));
+    EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(d.root() / "data/ipc/team/messages/1-a.json"); }));
+}
+
+TEST_F(DaemonTest, MalformedIpcFilesLandInErrors) {
+    auto& d = start();
+    write_ipc_request(d.root(), "main", "tasks", "1-bad.json", "{not json");
+    EXPECT_TRUE(eventually([&] { return std::filesystem::exists(d.root() / "data/ipc/errors/main-1-bad.json"); }));
+    EXPECT_TRUE(d.runs().empty());
+}
+
+TEST_F(DaemonTest, ScheduledTaskFiresAtItsTime) {
+    auto& d = start();
+    ChatClient c(d.socket());
+    c.subscribe("main");
+    write_ipc_request(d.root(), "main", "tasks", "1-task.json",
+                      json{{"type", "schedule_task"}, {"prompt", "daily digest"}, {"schedule_type", "once"},
+                           {"schedule_value", now_plus(1500ms)}, {"targetJid", "local:main"},
+                           {"taskId", "task-digest"}}
+                          .dump());
+    auto reply = c.next_reply(15s);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(*reply, "echo: daily digest");
+    SQLite::Database db((d.root() / "store/messages.db").string());
+    EXPECT_TRUE(eventually([&] {
+        SQLite::Statement q(db, "SELECT status FROM scheduled_tasks WHERE id = 'task-digest'");
+        return q.executeStep() && q.getColumn(0).getString() == "completed";
+    }));
+}
+
+TEST_F(DaemonTest, SigtermExitsZeroQuickly) {
+    auto& d = start();
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(d.terminate(), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+}
+
+TEST_F(DaemonTest, EmptyRootGetsV1Schema) {
+    auto& d = start();
+    ASSERT_EQ(d.terminate(), 0);
+    SQLite::Database db((d.root() / "store/messages.db").string());
+    // Same rendering as the store's fixture (tests/fixtures/store/v1_fresh_schema.txt).
+    SQLite::Statement q(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+    std::string actual;
+    while (q.executeStep()) {
+        const auto sql = q.getColumn(3);
+        actual += q.getColumn(0).getString() + "|" + q.getColumn(1).getString() + "|" + q.getColumn(2).getString() +
+                  "|" + (sql.isNull() ? "NULL" : sql.getString()) + "\n--\n";
+    }
+    std::ifstream f(std::filesystem::path(NANOCLAW_SOURCE_DIR) / "tests/fixtures/store/v1_fresh_schema.txt");
+    std::stringstream expected;
+    expected << f.rdbuf();
+    EXPECT_EQ(actual, expected.str());
+}
+
+TEST_F(DaemonTest, GarbageDatabaseIsFatalAndUntouched) {
+    std::filesystem::create_directories(dir_.path() / "store");
+    const std::string garbage(4096, 'x');
+    dir_.write("store/messages.db", garbage);
+    DaemonProcess d(dir_.path());
+    EXPECT_THROW(d.start(), std::runtime_error);
+    EXPECT_EQ(TempDir::read(dir_.path() / "store/messages.db"), garbage);
+    EXPECT_NE(d.log().find("messages.db"), std::string::npos);
+}
+
+} // namespace
+} // namespace nanoclaw::testing

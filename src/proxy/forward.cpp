@@ -57,6 +57,8 @@ acquire_upstream(ProxyState& state, bool allow_pooled) {
     if (!stream) co_return tl::unexpected(UpstreamFailure{stream.error().timed_out, stream.error().message});
     auto conn = std::make_shared<UpstreamConn>();
     conn->stream = std::move(*stream);
+    // Beast sizes each socket read by the buffer's spare capacity (512 bytes when empty).
+    conn->buffer.reserve(64 * 1024);
     co_return conn;
 }
 
@@ -120,7 +122,9 @@ awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& 
             if (ec == http::error::need_buffer) ec = {};
             if (ec) co_return false;
             body.size = buf.size() - body.size;
-            body.data = buf.data();
+            // An empty buffer with a non-null pointer would be serialized as a zero-size chunk,
+            // which a chunked client reads as the end of the body.
+            body.data = body.size == 0 ? nullptr : buf.data();
             body.more = !parser.is_done();
             meter.feed(std::string_view(buf.data(), body.size));
             if (body.size == 0 && body.more) continue;

@@ -59,6 +59,26 @@ TEST(StreamingTest, E4_7_FirstSseEventReachesClientBeforeUpstreamFinishes) {
     EXPECT_NE(rest.find("event: three"), std::string::npos);
 }
 
+TEST(StreamingTest, ChunkedResponsesKeepTheClientConnectionUsable) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        while (ex.read_request()) {
+            std::string body;
+            for (int i = 0; i < 100; ++i) body += chunk("data: " + std::string(1000, 'a' + i % 26) + "\n\n");
+            ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n" + body + "0\r\n\r\n");
+        }
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    for (int i = 0; i < 3; ++i) {
+        client.send(make_request("POST", run + "/v1/messages", "", "{}"));
+        auto res = client.read_response();
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->body.size(), 100u * 1008) << i;
+    }
+}
+
 TEST(StreamingTest, LargeBodiesArriveIntact) {
     std::string big(1 << 20, 'x');
     for (std::size_t i = 0; i < big.size(); i += 97) big[i] = static_cast<char>('a' + i % 26);

@@ -35,7 +35,9 @@ bool entry_matches(std::string_view entry, std::string_view host, std::uint16_t 
         const auto close = entry.find(']');
         if (close == std::string_view::npos) return false;
         const auto rest = entry.substr(close + 1);
-        if (!rest.empty() && rest != ":" + std::to_string(port)) return false;
+        if (!rest.empty() && (rest.front() != ':' || rest.substr(1) != std::to_string(port))) {
+            return false;
+        }
         return iequals(entry.substr(1, close - 1), host);
     }
     // A bare IPv6 literal has several ':'; only "name:port" has exactly one.

@@ -83,6 +83,22 @@ void warn_fallback() {
                  "moves to docker0 when it appears. !!!");
 }
 
+constexpr std::chrono::seconds k_redetect_interval{5};
+
+// While bound to the 0.0.0.0 fallback, look for docker0 again every few seconds: the daemon may
+// have started before Docker created the bridge (boot-order race of spec 20 §3.6).
+awaitable<void> redetect_loop(std::shared_ptr<ProxyState> state, CredentialProxy* proxy) {
+    auto timer = std::make_shared<asio::steady_timer>(state->io);
+    state->redetect_timer = timer; // stop() cancels it so shutdown does not wait
+    while (!state->stopping && state->bind_reason == BindReason::fallback_any) {
+        timer->expires_after(k_redetect_interval);
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+        if (state->stopping) co_return;
+        proxy->redetect_bind_host();
+    }
+}
+
 } // namespace
 
 struct CredentialProxy::Impl {
@@ -106,7 +122,13 @@ void CredentialProxy::start() {
         throw core::FatalError("CREDENTIAL_PROXY_PORT out of range");
     }
     listen_on(st, impl_->state, choice, static_cast<std::uint16_t>(st.settings.port));
-    if (choice.reason == BindReason::fallback_any) warn_fallback();
+    if (choice.reason == BindReason::fallback_any) {
+        warn_fallback();
+        // The state's `stopping` flag ends the loop before the proxy object goes away (stop()
+        // runs in the destructor).
+        core::spawn(st.io.get_executor(), "credential proxy bind re-detection",
+                    redetect_loop(impl_->state, this));
+    }
     spdlog::info("Credential proxy started on {}:{} (authMode {}, upstream {}{})", st.bind_host,
                  st.port, to_string(st.settings.auth_mode), st.settings.upstream.host_header(),
                  st.settings.tunnel_via ? ", via HTTPS_PROXY" : "");
@@ -118,6 +140,7 @@ void CredentialProxy::stop() {
     st.stopping = true;
     error_code ignored;
     if (st.acceptor) st.acceptor->close(ignored);
+    if (st.redetect_timer) st.redetect_timer->cancel();
     for (auto& [id, weak] : st.clients) {
         if (auto conn = weak.lock()) {
             if (conn->upstream) conn->upstream->stream->close();

@@ -95,6 +95,7 @@ struct ProxyState {
     std::uint16_t port = 0;
     BindReason bind_reason = BindReason::override_env;
     bool stopping = false;
+    std::shared_ptr<boost::asio::steady_timer> redetect_timer; ///< while on the 0.0.0.0 fallback
 
     std::uint64_t next_client_id = 0;
     std::unordered_map<std::uint64_t, std::weak_ptr<ClientConn>> clients;

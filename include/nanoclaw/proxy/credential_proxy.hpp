@@ -33,7 +33,8 @@ struct RunAccess {
 
 class CredentialProxy {
 public:
-    /// Nothing is bound until start(). `io` must outlive the proxy and run on one thread.
+    /// Nothing is bound until start(). `io` must outlive the proxy and run on one thread; call
+    /// start/stop/redetect on that thread (register_run/unregister_run/open_run are thread-safe).
     CredentialProxy(boost::asio::io_context& io, ProxySettings settings, UsageCallback on_usage);
     ~CredentialProxy();
     CredentialProxy(const CredentialProxy&) = delete;
@@ -58,8 +59,9 @@ public:
     /// register_run + base_url_for + auth mode in one value for the container runner.
     RunAccess open_run(std::string group_folder, std::string_view container_host);
 
-    /// Re-runs bind-address detection; when the result differs from a fallback bind (docker0 came
-    /// up after start), moves the listener there on the same port. Call when the runtime appears.
+    /// Re-runs bind-address detection; when bound to the 0.0.0.0 fallback and docker0 now exists,
+    /// moves the listener there on the same port. Runs by itself every 5 s while on the fallback;
+    /// the daemon may also call it (on the io thread) right after the runtime check succeeds.
     void redetect_bind_host();
 
 private:

@@ -5,6 +5,7 @@
 
 #include "fake_upstream.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/proxy/bind_address.hpp"
 #include "proxy_harness.hpp"
 
 namespace nanoclaw::testing {
@@ -139,6 +140,22 @@ TEST(LifecycleTest, PortInUseIsFatal) {
     config.credential_proxy_host = "not-an-ip";
     proxy::CredentialProxy third(io, proxy::load_settings(config, {}), nullptr);
     EXPECT_THROW(third.start(), core::FatalError);
+}
+
+TEST(LifecycleTest, AutoDetectedBindFollowsSection3_6AndWarnsOnFallback) {
+    FakeUpstream upstream(FakeUpstream::ok_json());
+    const auto probe = proxy::probe_host();
+    ProxyHarness proxy(dotenv(upstream, api_key_env()), {}, std::nullopt);
+    if (probe.docker0_ipv4) {
+        EXPECT_EQ(proxy.proxy().bind_host(), *probe.docker0_ipv4);
+        return;
+    }
+    EXPECT_EQ(proxy.proxy().bind_host(), "0.0.0.0");
+    EXPECT_NE(proxy.logs().find("listening on 0.0.0.0"), std::string::npos);
+    auto res = proxy.request(make_request("GET", proxy.open_run("m") + "/x"));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    // Leaving the scope must not wait for the 5 s re-detection timer (stop() cancels it).
 }
 
 TEST(LifecycleTest, StopClosesTheListener) {

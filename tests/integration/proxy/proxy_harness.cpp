@@ -161,14 +161,15 @@ struct ProxyHarness::Runtime {
     std::thread thread;
 };
 
-ProxyHarness::ProxyHarness(const std::string& dotenv, core::EnvMap env)
+ProxyHarness::ProxyHarness(const std::string& dotenv, core::EnvMap env,
+                           std::optional<std::string> bind_host)
     : rt_(std::make_unique<Runtime>()) {
     capture();
     dir_.write(".env", dotenv);
     core::Config config;
     config.root = dir_.path();
     config.credential_proxy_port = 0;
-    config.credential_proxy_host = "127.0.0.1";
+    config.credential_proxy_host = std::move(bind_host);
     auto settings = proxy::load_settings(config, env);
     auto on_usage = [this](const proxy::UsageRecord& r) {
         std::lock_guard lock(usage_mutex_);

@@ -52,9 +52,10 @@ std::string make_request(const std::string& method, const std::string& target,
 
 class ProxyHarness {
 public:
-    /// Writes `dotenv` to <tmp>/.env, loads settings with `env` (port 0, host 127.0.0.1) and
-    /// starts the proxy.
-    ProxyHarness(const std::string& dotenv, core::EnvMap env = {});
+    /// Writes `dotenv` to <tmp>/.env, loads settings with `env` (port 0, CREDENTIAL_PROXY_HOST
+    /// `bind_host`, nullopt = auto-detect) and starts the proxy.
+    ProxyHarness(const std::string& dotenv, core::EnvMap env = {},
+                 std::optional<std::string> bind_host = std::string("127.0.0.1"));
     ~ProxyHarness();
 
     proxy::CredentialProxy& proxy() { return *proxy_; }

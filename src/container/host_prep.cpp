@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Host preparation and the mount table (spec 20 §5.2, §5.3; §11; §12.4; §14.7).
+#include <sys/stat.h>
+#include <unistd.h>
 #include "nanoclaw/container/host_prep.hpp"
 
 #include <spdlog/spdlog.h>
@@ -118,6 +120,26 @@ std::string default_claude_settings_json() {
            "    \"CLAUDE_CODE_DISABLE_AUTO_MEMORY\": \"0\"\n  }\n}\n";
 }
 
+namespace {
+
+// A daemon running as root starts containers without --user (v1), so the agent runs as the
+// image's `node` user (1000): the folders it must write are handed to that user. lchown never
+// follows a link an agent may have planted.
+void hand_over_to_image_user(const fs::path& dir) {
+    constexpr unsigned k_image_uid = 1000, k_image_gid = 1000;
+    std::error_code ec;
+    ::lchown(dir.c_str(), k_image_uid, k_image_gid);
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::none, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) == 0 && st.st_uid != k_image_uid) {
+            ::lchown(it->path().c_str(), k_image_uid, k_image_gid);
+        }
+    }
+}
+
+} // namespace
+
 PreparedMounts prepare_host(const core::Config& config, const Settings& settings,
                             const core::RegisteredGroup& group, bool is_main,
                             const std::vector<VolumeMount>& extras) {
@@ -142,6 +164,15 @@ PreparedMounts prepare_host(const core::Config& config, const Settings& settings
     mounts.insert(mounts.end(), extras.begin(), extras.end());
     // The per-run log goes here; a planted symlink must not redirect it (§5.2 step 5).
     detail::ensure_real_directory(group_dir / "logs");
+    if (settings.host_ids && settings.host_ids->uid == 0 && config.container_runtime == core::RuntimeKind::docker) {
+        // Only the folders nanoclaw owns; a user's extra mounts keep their owner.
+        for (const auto& m : out.mounts) {
+            const auto& c = m.container_path;
+            if (c == "/workspace/group" || c == "/home/node/.claude" || c == "/workspace/ipc" || c == "/app/src") {
+                hand_over_to_image_user(m.host_path);
+            }
+        }
+    }
     return out;
 }
 

@@ -80,6 +80,10 @@ std::vector<std::string> build_run_args(const core::Config& config, const Settin
     }
     if (input.prepared.ca_cert_mounted) add_env(args, "NODE_EXTRA_CA_CERTS", k_container_ca_cert);
     if (settings.host_is_linux) args.emplace_back("--add-host=host.docker.internal:host-gateway");
+    if (settings.network) {
+        args.emplace_back("--network");
+        args.push_back(*settings.network);
+    }
     add_user_mapping(args, config, settings);
     add_limits(args, config);
     for (const auto& mount : input.prepared.mounts) {

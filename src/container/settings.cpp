@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cctype>
 #include "nanoclaw/container/settings.hpp"
+#include "nanoclaw/core/errors.hpp"
 
 #include <unistd.h>
 
@@ -27,6 +30,10 @@ std::string own_hostname() {
 
 } // namespace
 
+std::string proxy_host_for_containers(const Settings& settings) {
+    return settings.network == "host" ? "127.0.0.1" : "host.docker.internal";
+}
+
 Settings load_settings(const core::Config& config, const core::EnvMap& env) {
     Settings s;
     if (auto shadow = non_empty(env, "NANOCLAW_ENV_SHADOW")) {
@@ -49,6 +56,13 @@ Settings load_settings(const core::Config& config, const core::EnvMap& env) {
 #else
     s.host_is_linux = false;
 #endif
+    if (auto network = non_empty(env, "NANOCLAW_CONTAINER_NETWORK")) {
+        const bool safe = std::all_of(network->begin(), network->end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+        });
+        if (!safe) throw core::FatalError("NANOCLAW_CONTAINER_NETWORK has invalid characters: " + *network);
+        s.network = *network;
+    }
     s.host_ids = HostIds{static_cast<unsigned>(getuid()), static_cast<unsigned>(getgid())};
     s.hostname = own_hostname();
     s.verbose_run_logs = config.log_level == "debug" || config.log_level == "trace";

@@ -58,7 +58,7 @@ struct Daemon {
           signals(io, SIGTERM, SIGINT) {}
 
     container::RunCredentials open_run(const std::string& folder) {
-        auto access = proxy.open_run(folder, "host.docker.internal");
+        auto access = proxy.open_run(folder, container::proxy_host_for_containers(container_settings));
         return {access.base_url, access.oauth, access.release};
     }
 

@@ -29,6 +29,10 @@ struct Settings {
     /// with the value set in the runtime CLI's environment (kept out of the argv).
     std::vector<std::pair<std::string, std::string>> proxy_env;
     bool host_is_linux = true;        ///< adds --add-host=host.docker.internal:host-gateway
+    /// NANOCLAW_CONTAINER_NETWORK: `--network <name>` for agent containers (unset = the
+    /// runtime's default bridge, as v1). With "host", containers reach the credential proxy on
+    /// 127.0.0.1 (used by the end-to-end tests, which must stay on loopback).
+    std::optional<std::string> network;
     std::optional<HostIds> host_ids;  ///< the daemon's real uid/gid (nullopt: no mapping)
     std::string hostname;             ///< own hostname, never stopped by orphan cleanup
     bool verbose_run_logs = false;    ///< LOG_LEVEL debug/trace: full per-run logs
@@ -38,6 +42,9 @@ struct Settings {
     std::chrono::milliseconds info_timeout{10'000};  ///< limit for the start-up `info` check
     std::chrono::milliseconds pipe_drain_grace{5'000}; ///< after exit, wait this long for EOF
 };
+
+/// The host name containers use to reach the credential proxy.
+std::string proxy_host_for_containers(const Settings& settings);
 
 /// Reads the settings above from the process environment `env` and the host; `config` supplies
 /// data_dir and log_level.

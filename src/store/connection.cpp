@@ -83,8 +83,14 @@ void initialise(SQLite::Database& db, const std::string& label, const std::strin
         }
         if (!use_wal) return;
         const std::string mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
-        if (mode != "wal")
+        if (mode != "wal") {
             spdlog::warn("Database {} stays in journal mode {} (WAL unavailable)", label, mode);
+            return;
+        }
+        // In WAL mode NORMAL never corrupts and keeps every commit across a crash of this
+        // process (kill -9); only an OS crash or power loss can drop the latest commits. It saves
+        // an fsync per statement, which is what makes storing a message cost microseconds.
+        db.exec("PRAGMA synchronous = NORMAL");
     } catch (const SQLite::Exception& e) {
         fail(label, e.what());
     }

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+#include "bench_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nanoclaw::bench {
+namespace fs = std::filesystem;
+
+long long monotonic_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
+}
+
+namespace {
+int connect_unix(const fs::path& socket) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+} // namespace
+
+Daemon::Daemon(fs::path root, std::map<std::string, std::string> env) : root_(std::move(root)) {
+    fs::create_directories(root_ / "home");
+    env_ = {{"HOME", (root_ / "home").string()}, {"PATH", "/usr/bin:/bin"}, {"TZ", "UTC"},
+            {"LOG_LEVEL", "warn"}, {"CONTAINER_RUNTIME_BIN", BENCH_FAKE_RUNTIME},
+            {"CREDENTIAL_PROXY_PORT", "0"}, {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
+            {"MAX_CONCURRENT_CONTAINERS", "5"}};
+    for (auto& [k, v] : env) env_[k] = v;
+}
+
+Daemon::~Daemon() { stop(); }
+
+double Daemon::start() {
+    std::vector<std::string> strings;
+    for (auto& [k, v] : env_) strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& s : strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    const std::string bin = NANOCLAWD_PATH, root = root_.string(), log = (root_ / "daemon.log").string();
+    const auto t0 = monotonic_ns();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ::dup2(fd, 1);
+        ::dup2(fd, 2);
+        std::vector<char*> argv{const_cast<char*>(bin.c_str()), const_cast<char*>("--root"),
+                                const_cast<char*>(root.c_str()), nullptr};
+        ::execve(bin.c_str(), argv.data(), envp.data());
+        ::_exit(127);
+    }
+    const auto socket = root_ / "data" / "nanoclawd.sock";
+    while (true) {
+        if (const int fd = connect_unix(socket); fd >= 0) {
+            ::close(fd);
+            return static_cast<double>(monotonic_ns() - t0) / 1e6;
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) throw std::runtime_error("nanoclawd exited; see " + log);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+}
+
+void Daemon::stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+ProcStats Daemon::stats() const {
+    ProcStats s;
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        std::istringstream in(line);
+        std::string key;
+        in >> key;
+        if (key == "VmRSS:") in >> s.rss_kb;
+        if (key == "VmHWM:") in >> s.hwm_kb;
+        if (key == "Threads:") in >> s.threads;
+        if (key == "voluntary_ctxt_switches:") in >> s.voluntary_switches;
+        if (key == "nonvoluntary_ctxt_switches:") in >> s.involuntary_switches;
+    }
+    std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+    std::string content((std::istreambuf_iterator<char>(stat)), {});
+    std::istringstream fields(content.substr(content.rfind(')') + 2));
+    std::vector<std::string> f((std::istream_iterator<std::string>(fields)), {});
+    if (f.size() > 12) s.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    return s;
+}
+
+Client::Client(const fs::path& socket) : fd_(connect_unix(socket)) {
+    if (fd_ < 0) throw std::runtime_error("cannot connect to " + socket.string());
+}
+
+Client::~Client() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Client::send_line(const std::string& line) {
+    const auto data = line + "\n";
+    if (::write(fd_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
+        throw std::runtime_error("socket write failed");
+    }
+}
+
+void Client::say(const std::string& chat, const std::string& text) {
+    send_line(nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", "bench"}, {"text", text}}.dump());
+}
+
+std::optional<std::string> Client::next_reply(std::chrono::milliseconds limit) {
+    const auto deadline = monotonic_ns() + limit.count() * 1'000'000LL;
+    while (true) {
+        for (auto nl = buffer_.find('\n'); nl != std::string::npos; nl = buffer_.find('\n')) {
+            auto line = nlohmann::json::parse(buffer_.substr(0, nl), nullptr, false);
+            buffer_.erase(0, nl + 1);
+            if (line.is_object() && line.value("type", "") == "message") return line.value("text", "");
+        }
+        const long long left_ms = (deadline - monotonic_ns()) / 1'000'000LL;
+        if (left_ms <= 0) return std::nullopt;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left_ms)) <= 0) return std::nullopt;
+        char buf[65536];
+        const auto n = ::read(fd_, buf, sizeof buf);
+        if (n <= 0) return std::nullopt;
+        buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+} // namespace nanoclaw::bench

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Process plumbing for the daemon benchmark: start nanoclawd, read /proc, talk over the socket.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace nanoclaw::bench {
+
+long long monotonic_ns();
+
+struct ProcStats {
+    long rss_kb = 0;
+    long hwm_kb = 0;
+    int threads = 0;
+    long voluntary_switches = 0;
+    long involuntary_switches = 0;
+    double cpu_seconds = 0;
+};
+
+/// A nanoclawd child with the bench fake runtime.
+class Daemon {
+public:
+    Daemon(std::filesystem::path root, std::map<std::string, std::string> env = {});
+    ~Daemon();
+    /// Starts it and returns the time until its socket accepted a connection (ms).
+    double start();
+    void stop();
+    pid_t pid() const { return pid_; }
+    ProcStats stats() const;
+
+private:
+    std::filesystem::path root_;
+    std::map<std::string, std::string> env_;
+    pid_t pid_ = -1;
+};
+
+/// A blocking JSON-lines client of the local socket.
+class Client {
+public:
+    explicit Client(const std::filesystem::path& socket);
+    ~Client();
+    void send_line(const std::string& line);
+    void say(const std::string& chat, const std::string& text);
+    /// Next "message" line's text (skips typing); nullopt after `limit`.
+    std::optional<std::string> next_reply(std::chrono::milliseconds limit);
+
+private:
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+} // namespace nanoclaw::bench

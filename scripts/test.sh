@@ -2,11 +2,13 @@
 # Installs dependencies, builds, and runs every test suite:
 #   1. C++ unit + integration tests (dev preset: Debug, -Werror)
 #   2. the same under AddressSanitizer + UBSan (asan preset)
-#   3. agent-runner / MCP server tests (node's test runner)
-#   4. the container end-to-end test against a real Docker engine and a mock Anthropic API
+#   3. agent-runner / MCP server / mock API tests (node's test runner)
+#   4. the container end-to-end tests against a real Docker engine and a mock Anthropic API
+# The agent images are built in the background while C++ compiles (that work is mostly I/O).
 # Options: --quick (only step 1), --no-e2e (skip step 4), --no-asan (skip step 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$(pwd)"
 
 quick=0 e2e=1 asan=1
 for arg in "$@"; do
@@ -19,13 +21,22 @@ for arg in "$@"; do
 done
 [ "$quick" = 1 ] && { e2e=0; asan=0; }
 
-step() { printf '\n==== %s ====\n' "$*"; }
+step() { printf '\n==== %s (%ds) ====\n' "$*" "$SECONDS"; }
 
 step "dependencies"
 if [ "$e2e" = 1 ]; then
   bash scripts/install-deps.sh --with-docker --with-node
 else
   bash scripts/install-deps.sh --with-node
+fi
+
+images_pid=""
+images_log="$root/build/images.log"
+mkdir -p build
+if [ "$e2e" = 1 ]; then
+  step "agent images (background, log: build/images.log)"
+  bash scripts/container/ensure-images.sh --no-browser >"$images_log" 2>&1 &
+  images_pid=$!
 fi
 
 step "build + test (dev)"
@@ -40,12 +51,20 @@ if [ "$asan" = 1 ]; then
   ctest --preset asan
 fi
 
-if [ "$quick" = 0 ] && [ -f container/agent-runner/package.json ]; then
-  step "agent-runner tests (node)"
+if [ "$quick" = 0 ]; then
+  step "agent-runner and mock API tests (node)"
   (cd container/agent-runner && npm ci --no-audit --no-fund && npm test)
+  node --test tests/mock-anthropic/test/
 fi
 
-if [ "$e2e" = 1 ] && [ -x scripts/e2e.sh ]; then
+if [ "$e2e" = 1 ]; then
+  step "waiting for the agent images"
+  if ! wait "$images_pid"; then
+    echo "building the agent images failed:" >&2
+    tail -n 50 "$images_log" >&2
+    exit 1
+  fi
+  tail -n 3 "$images_log"
   step "container end-to-end"
   bash scripts/e2e.sh
 fi

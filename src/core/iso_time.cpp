@@ -13,7 +13,7 @@ std::string format_iso(TimePoint t) {
     const auto day = std::chrono::floor<date::days>(ms);
     const date::year_month_day ymd{day};
     const date::hh_mm_ss<std::chrono::milliseconds> tod{ms - day};
-    char buf[32];
+    char buf[64]; // 24 in practice; sized for any int the formatter could see
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),

@@ -148,15 +148,16 @@ int run_daemon(const core::Config& config) {
     ensure_layout(config);
     const auto env = core::process_env();
 
-    // 2. Container runtime reachable, leftovers of an earlier run stopped.
+    // 2. Database (schema, migrations, legacy import) and every component around it. First, so
+    //    a broken database is reported even on a machine without a container runtime.
+    Daemon d(config, env);
+
+    // 3. Container runtime reachable, leftovers of an earlier run stopped.
     {
-        const container::Runtime runtime(config, container::load_settings(config, env));
+        const container::Runtime runtime(config, d.container_settings);
         runtime.ensure_running();
         runtime.cleanup_orphans();
     }
-
-    // 3. Database (schema, migrations, legacy import) and every component around it.
-    Daemon d(config, env);
 
     // 4. State: registered groups, sessions, delivery cursors.
     d.groups.load();

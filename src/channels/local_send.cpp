@@ -65,8 +65,12 @@ void SendRun::on_event(const local::ServerEvent& event) {
     if (typing) {
         saw_typing_on = true;
         settle.cancel();
-    } else if (saw_typing_on || replies > 0) {
+    } else if (replies > 0) {
         finish(0);
+    } else if (saw_typing_on) {
+        // The agent worked and stopped without a word: usually a failed run (it is retried).
+        *options.err << "nanoclaw: the agent's turn ended without a reply (see the daemon log)\n";
+        finish(3);
     }
 }
 

@@ -67,7 +67,8 @@ void init_logging(std::string_view level, const std::optional<std::filesystem::p
         "nanoclaw", std::make_shared<RedactingSink>(std::move(targets)));
     const auto parsed = parse_log_level(level);
     logger->set_level(parsed.value_or(spdlog::level::info));
-    logger->flush_on(spdlog::level::warn);
+    // Every line reaches the file at once (tail -f, crash analysis); logs are low-volume.
+    logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(logger);
     if (!parsed) spdlog::warn("unknown LOG_LEVEL {:?}, using info", std::string(level));
 }

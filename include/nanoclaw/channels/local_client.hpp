@@ -41,7 +41,7 @@ int run_chat(const ChatOptions& options);
 
 /// Sends one message and prints each reply text on `out`. Returns 0 when the agent's turn ends,
 /// 1 with a message on `err` when the daemon is not running, reports an error, or closes the
-/// connection, and 124 on timeout.
+/// connection, 3 when the turn ended without any reply (a failed run), and 124 on timeout.
 int run_send(const SendOptions& options);
 
 /// `sender` when non-empty, else $USER, else "user".

@@ -50,6 +50,19 @@ TEST_F(RunSendTest, PrintsRepliesAndExitsZeroWhenTypingGoesOff) {
     EXPECT_EQ(err_.str(), "");
 }
 
+TEST_F(RunSendTest, TurnWithoutAnyReplyExitsThree) {
+    auto opts = options("hello?");
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_typing("main", false)); // the run failed before answering
+        d.wait_for_hangup();
+    });
+    EXPECT_EQ(channels::run_send(opts), 3);
+    EXPECT_EQ(out_.str(), "");
+    EXPECT_NE(err_.str().find("without a reply"), std::string::npos);
+    daemon.join();
+}
+
 TEST_F(RunSendTest, TypingOffFromAnEarlierTurnIsNotTheEnd) {
     auto opts = options("hi");
     opts.chat = "ops";

@@ -21,6 +21,9 @@ for arg in "$@"; do
 done
 [ "$quick" = 1 ] && { e2e=0; asan=0; }
 
+# ccache: key on paths relative to the checkout, so another clone of the same tree hits the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+
 step() { printf '\n==== %s (%ds) ====\n' "$*" "$SECONDS"; }
 
 step "dependencies"

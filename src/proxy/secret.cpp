@@ -23,8 +23,10 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 }
 
 void Secret::wipe() noexcept {
-    // OPENSSL_cleanse cannot be optimised away, unlike a plain memset before free.
-    if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+    // OPENSSL_cleanse cannot be optimised away, unlike a plain memset before free. Growing to
+    // the capacity first also covers bytes a move left behind in the small-string buffer.
+    value_.resize(value_.capacity());
+    OPENSSL_cleanse(value_.data(), value_.size());
     value_.clear();
 }
 

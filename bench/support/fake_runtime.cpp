@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Bench-only runtime CLI for the daemon benchmark: `info`, `ps`, `stop` succeed at once; `run`
+// Bench-only runtime CLI shared by the benchmarks: `info`, `ps`, `stop` succeed at once; `run`
 // notes the monotonic time it was exec'd, drains stdin, prints one marker whose result is
 // "<exec_ns> <write_ns>" and exits.
 #include <time.h>

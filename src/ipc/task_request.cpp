@@ -2,12 +2,12 @@
 // Task-management requests. Each handler checks, in order: required fields, existence,
 // authorisation (main: anything; others: their own folder only), validity; then applies.
 #include <chrono>
-#include <random>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "group_request.hpp"
+#include "nanoclaw/core/unique_name.hpp"
 #include "nanoclaw/ipc/ipc_requests.hpp"
 
 namespace nanoclaw::ipc {
@@ -15,17 +15,7 @@ namespace {
 
 constexpr std::size_t k_max_task_id = 128;
 
-std::string generate_task_id() {
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    static constexpr char k_alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::uniform_int_distribution<int> pick(0, 35);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-    std::string id = "task-" + std::to_string(ms) + "-";
-    for (int i = 0; i < 6; ++i) id += k_alphabet[pick(rng)];
-    return id;
-}
+std::string generate_task_id() { return "task-" + core::timestamped_name(6); }
 
 // Optional string field: absent/null -> nullopt, a non-string value -> throws (file to errors/).
 std::optional<std::string> optional_string(const nlohmann::json& data, const char* key) {

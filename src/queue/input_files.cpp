@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "input_files.hpp"
 
+#include "nanoclaw/core/unique_name.hpp"
+
 #include <chrono>
 #include <fstream>
-#include <random>
 
 namespace nanoclaw::queue {
 
-std::string unique_input_name() {
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    static constexpr char k_alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::uniform_int_distribution<int> pick(0, 35);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-    std::string name = std::to_string(ms) + "-";
-    for (int i = 0; i < 4; ++i) name += k_alphabet[pick(rng)];
-    return name;
-}
+std::string unique_input_name() { return core::timestamped_name(4); }
 
 bool write_file_atomically(const std::filesystem::path& dir, const std::string& name,
                            const std::string& body) {

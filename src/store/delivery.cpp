@@ -34,20 +34,7 @@ constexpr const char* k_visible =
     " AND is_bot_message = 0 AND content NOT LIKE ? AND content != '' AND content IS NOT NULL";
 
 StoredMessage read_stored(SQLite::Statement& row) {
-    StoredMessage s;
-    s.seq = row.getColumn("rowid").getInt64();
-    auto& m = s.message;
-    m.id = text(row, "id");
-    m.chat_jid = text(row, "chat_jid");
-    m.sender = text(row, "sender");
-    m.sender_name = text(row, "sender_name");
-    m.content = text(row, "content");
-    m.timestamp = text(row, "timestamp");
-    m.is_from_me = row.getColumn("is_from_me").getInt() != 0;
-    m.reply_to_message_id = optional_text(row, "reply_to_message_id");
-    m.reply_to_message_content = optional_text(row, "reply_to_message_content");
-    m.reply_to_sender_name = optional_text(row, "reply_to_sender_name");
-    return s;
+    return {row.getColumn("rowid").getInt64(), read_message(row)};
 }
 
 } // namespace

@@ -85,6 +85,8 @@ void bind_optional(SQLite::Statement& statement, int index,
                    const std::optional<std::string>& value);
 /// Reads a column as text, NULL -> nullopt.
 std::optional<std::string> optional_text(SQLite::Statement& statement, const char* column);
+/// A message row (the columns of v1's message queries) as a NewMessage.
+core::NewMessage read_message(SQLite::Statement& row);
 /// Reads a column as text, NULL -> "".
 std::string text(SQLite::Statement& statement, const char* column);
 

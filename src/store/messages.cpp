@@ -41,20 +41,6 @@ std::string in_jids(std::size_t count) {
     return "timestamp > ? AND chat_jid IN (" + placeholders(count) + ")";
 }
 
-core::NewMessage read_message(SQLite::Statement& row) {
-    core::NewMessage m;
-    m.id = text(row, "id");
-    m.chat_jid = text(row, "chat_jid");
-    m.sender = text(row, "sender");
-    m.sender_name = text(row, "sender_name");
-    m.content = text(row, "content");
-    m.timestamp = text(row, "timestamp");
-    m.is_from_me = row.getColumn("is_from_me").getInt() != 0;
-    m.reply_to_message_id = optional_text(row, "reply_to_message_id");
-    m.reply_to_message_content = optional_text(row, "reply_to_message_content");
-    m.reply_to_sender_name = optional_text(row, "reply_to_sender_name");
-    return m;
-}
 
 std::vector<core::NewMessage> read_all(SQLite::Statement& rows) {
     std::vector<core::NewMessage> out;
@@ -171,6 +157,21 @@ std::optional<std::string> Store::get_last_bot_message_timestamp(const std::stri
         if (!q->executeStep()) return std::nullopt;
         return optional_text(*q, "ts");
     });
+}
+
+core::NewMessage read_message(SQLite::Statement& row) {
+    core::NewMessage m;
+    m.id = text(row, "id");
+    m.chat_jid = text(row, "chat_jid");
+    m.sender = text(row, "sender");
+    m.sender_name = text(row, "sender_name");
+    m.content = text(row, "content");
+    m.timestamp = text(row, "timestamp");
+    m.is_from_me = row.getColumn("is_from_me").getInt() != 0;
+    m.reply_to_message_id = optional_text(row, "reply_to_message_id");
+    m.reply_to_message_content = optional_text(row, "reply_to_message_content");
+    m.reply_to_sender_name = optional_text(row, "reply_to_sender_name");
+    return m;
 }
 
 } // namespace nanoclaw::store

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <thread>
@@ -37,7 +40,9 @@ void count_replies(const std::vector<std::string>& replies, std::map<std::string
 
 TEST(CrashTest, KillNineAtAnyPointLosesAndDuplicatesNothing) {
     TempDir dir;
-    constexpr int k_cycles = 15;
+    // 15 in CI; NANOCLAW_CRASH_CYCLES=200 for the soak run reported in docs/benchmarks.md.
+    const char* configured = std::getenv("NANOCLAW_CRASH_CYCLES");
+    const int k_cycles = configured != nullptr ? std::max(1, std::atoi(configured)) : 15;
     std::mt19937 rng(12345);
     std::uniform_int_distribution<int> delay_ms(0, 120);
     std::map<std::string, int> answered;
@@ -72,6 +77,7 @@ TEST(CrashTest, KillNineAtAnyPointLosesAndDuplicatesNothing) {
         duplicates += n > 1 ? n - 1 : 0;
     }
     // The documented window is microseconds wide; random kills essentially never hit it.
+    std::printf("crash cycles: %d, messages: %zu, duplicates: %d\n", k_cycles, answered.size(), duplicates);
     EXPECT_LE(duplicates, 1);
     EXPECT_EQ(d.terminate(), 0);
 }

@@ -105,7 +105,7 @@ void bench_idle(Daemon& d, int seconds, nlohmann::json& out) {
 }
 
 long long count_messages(const fs::path& root, const std::string& like) {
-    SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READONLY);
+    SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(2000);
     SQLite::Statement q(db, "SELECT COUNT(*) FROM messages WHERE content LIKE ?");
     q.bind(1, like);
@@ -114,7 +114,7 @@ long long count_messages(const fs::path& root, const std::string& like) {
 }
 
 bool all_answered(const fs::path& root) {
-    SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READONLY);
+    SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(2000);
     SQLite::Statement q(db, "SELECT (SELECT MAX(rowid) FROM messages WHERE chat_jid = 'local:main') <= "
                             "(SELECT seq FROM delivery_cursors WHERE chat_jid = 'local:main')");

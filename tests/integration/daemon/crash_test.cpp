@@ -20,14 +20,19 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::string g_last_store_error; // shown when a wait fails
+
 bool stored(const std::filesystem::path& root, const std::string& token) {
     try {
-        SQLite::Database db((root / "store/messages.db").string(), SQLite::OPEN_READONLY);
+        // Read-write like any WAL participant: a read-only connection cannot create the
+        // shared-memory index and fails while the daemon has the database open.
+        SQLite::Database db((root / "store/messages.db").string(), SQLite::OPEN_READWRITE);
         db.setBusyTimeout(1000);
         SQLite::Statement q(db, "SELECT 1 FROM messages WHERE content = ?");
         q.bind(1, token);
         return q.executeStep();
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+        g_last_store_error = e.what();
         return false;
     }
 }
@@ -53,7 +58,8 @@ TEST(CrashTest, KillNineAtAnyPointLosesAndDuplicatesNothing) {
         const std::string token = "crash-msg-" + std::to_string(100 + i);
         answered[token] = 0;
         c.say("main", token);
-        ASSERT_TRUE(eventually([&] { return stored(dir.path(), token); }, 5s)) << d.log();
+        ASSERT_TRUE(eventually([&] { return stored(dir.path(), token); }, 10s))
+            << "last store error: " << g_last_store_error << "\n" << d.log();
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
         d.kill9();
         count_replies(c.replies_for(200ms), answered); // what reached the client before the crash

@@ -124,7 +124,7 @@ TEST_F(DaemonTest, ScheduledTaskFiresAtItsTime) {
     auto reply = c.next_reply(15s);
     ASSERT_TRUE(reply);
     EXPECT_EQ(*reply, "echo: daily digest");
-    SQLite::Database db((d.root() / "store/messages.db").string());
+    SQLite::Database db((d.root() / "store/messages.db").string(), SQLite::OPEN_READWRITE);
     EXPECT_TRUE(eventually([&] {
         SQLite::Statement q(db, "SELECT status FROM scheduled_tasks WHERE id = 'task-digest'");
         return q.executeStep() && q.getColumn(0).getString() == "completed";
@@ -141,7 +141,7 @@ TEST_F(DaemonTest, SigtermExitsZeroQuickly) {
 TEST_F(DaemonTest, EmptyRootGetsV1Schema) {
     auto& d = start();
     ASSERT_EQ(d.terminate(), 0);
-    SQLite::Database db((d.root() / "store/messages.db").string());
+    SQLite::Database db((d.root() / "store/messages.db").string(), SQLite::OPEN_READWRITE);
     // Same rendering as the store's fixture (tests/fixtures/store/v1_fresh_schema.txt).
     SQLite::Statement q(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
     std::string actual;

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Host preparation and the mount table (spec 20 §5.2, §5.3; §11; §12.4; §14.7).
+#include "nanoclaw/container/host_prep.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
-#include "nanoclaw/container/host_prep.hpp"
+
+#include <set>
+
 
 #include <spdlog/spdlog.h>
 
@@ -129,6 +133,10 @@ void hand_over_to_image_user(const fs::path& dir) {
     constexpr unsigned k_image_uid = 1000, k_image_gid = 1000;
     std::error_code ec;
     ::lchown(dir.c_str(), k_image_uid, k_image_gid);
+    // The full walk once per folder and process: later files are the host's own (run logs,
+    // snapshots, input files), which the agent only reads or deletes (a directory right).
+    static std::set<std::string> walked;
+    if (!walked.insert(dir.string()).second) return;
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::none, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         struct stat st {};

@@ -7,7 +7,6 @@
 
 #include <set>
 
-
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/core/group_folder.hpp"

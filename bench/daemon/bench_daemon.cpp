@@ -117,7 +117,8 @@ bool all_answered(const fs::path& root) {
     SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(2000);
     SQLite::Statement q(db, "SELECT (SELECT MAX(rowid) FROM messages WHERE chat_jid = 'local:main') <= "
-                            "(SELECT seq FROM delivery_cursors WHERE chat_jid = 'local:main')");
+                            "json_extract((SELECT value FROM router_state WHERE key = 'delivery_cursors'), "
+                            "'$.\"local:main\".seq')");
     return q.executeStep() && q.getColumn(0).getInt() == 1;
 }
 

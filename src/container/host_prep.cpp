@@ -105,8 +105,10 @@ std::optional<VolumeMount> prepare_ca_cert(const core::Config& config, const Set
     const auto dir = config.data_dir / "ca-cert";
     std::error_code ec;
     fs::create_directories(dir);
+    // Copied again only when the host's file is newer (it is mounted read-only, so the copy
+    // cannot be changed from inside): saves a 200 KB copy per run.
     fs::copy_file(*settings.ca_cert_source, dir / "proxy-ca.crt",
-                  fs::copy_options::overwrite_existing, ec);
+                  fs::copy_options::update_existing, ec);
     if (ec) {
         spdlog::error("Cannot copy CA certificate {}: {}", settings.ca_cert_source->string(),
                       ec.message());

@@ -23,16 +23,27 @@ void AgentCursors::load(const std::vector<std::string>& jids) {
         }
     }
     const auto saved = store_.get_delivery_cursors();
+    bool recovered = false;
     for (const auto& jid : jids) {
         Position p;
         if (auto it = saved.find(jid); it != saved.end()) {
             p = {it->second.seq, it->second.timestamp};
         } else {
             p = recover(jid, v1_cursors_);
+            recovered = true;
         }
         committed_[jid] = p;
         dispatched_[jid] = p;
     }
+    // A recovered position is saved at once: recovery (which may skip an old backlog) must
+    // happen once per chat, never again after a crash that left newer messages unanswered.
+    if (recovered) save_committed();
+}
+
+void AgentCursors::save_committed() {
+    std::map<std::string, store::DeliveryCursor> all;
+    for (const auto& [jid, p] : committed_) all[jid] = {p.seq, p.ts};
+    store_.save_delivery_cursors(all);
 }
 
 AgentCursors::Position AgentCursors::recover(const std::string& jid,
@@ -54,6 +65,7 @@ AgentCursors::Position& AgentCursors::ensure(const std::string& jid) {
     // old chatter is context for later triggers but does not by itself start a run.
     Position p = recover(jid, v1_cursors_);
     committed_[jid] = p;
+    save_committed();
     return dispatched_[jid] = p;
 }
 
@@ -78,7 +90,7 @@ void AgentCursors::commit_to(const std::string& jid, const Position& p) {
     auto& c = committed_[jid];
     if (p.seq <= c.seq) return;
     c = p;
-    store_.set_delivery_cursor(jid, p.seq, p.ts);
+    save_committed();
     if (!p.ts.empty()) {
         v1_cursors_[jid] = p.ts;
         save_v1_keys();

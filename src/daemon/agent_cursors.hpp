@@ -48,6 +48,7 @@ private:
     Position& ensure(const std::string& jid);
     Position recover(const std::string& jid, const std::map<std::string, std::string>& v1_cursors);
     void save_v1_keys();
+    void save_committed();
 
     store::Store& store_;
     std::string bot_prefix_;

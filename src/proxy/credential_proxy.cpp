@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lifecycle of the proxy: bind (§3.6 address), accept loop, run admission, stop.
+#include <fstream>
+
 #include <spdlog/spdlog.h>
 
 #include "proxy_state.hpp"
@@ -116,7 +118,13 @@ CredentialProxy::~CredentialProxy() { stop(); }
 void CredentialProxy::start() {
     ProxyState& st = *impl_->state;
     if (st.acceptor) return;
-    if (st.settings.upstream.tls()) st.tls = net::make_client_tls_context(st.settings.extra_ca_file);
+    // Fail fast on an unusable extra CA; the TLS context itself is built on first use.
+    if (st.settings.upstream.tls() && st.settings.extra_ca_file) {
+        std::ifstream probe(*st.settings.extra_ca_file);
+        if (!probe) {
+            throw core::FatalError("cannot read the extra CA file " + st.settings.extra_ca_file->string());
+        }
+    }
     const auto choice = choose_bind_host(st.settings.bind_host_override, probe_host());
     if (st.settings.port < 0 || st.settings.port > 65535) {
         throw core::FatalError("CREDENTIAL_PROXY_PORT out of range");

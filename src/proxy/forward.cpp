@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nanoclaw/net/tls.hpp"
 #include "exchange.hpp"
 
 #include <boost/beast/http/buffer_body.hpp>
@@ -50,6 +51,11 @@ awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamFailure>>
 acquire_upstream(ProxyState& state, bool allow_pooled) {
     if (allow_pooled) {
         if (auto pooled = state.pool.take(SteadyClock::now())) co_return pooled;
+    }
+    // Built on first use: loading the CA store costs tens of milliseconds that start-up
+    // should not pay (start() has already checked that the extra CA file is readable).
+    if (state.settings.upstream.tls() && !state.tls) {
+        state.tls = net::make_client_tls_context(state.settings.extra_ca_file);
     }
     net::ConnectOptions options{state.settings.upstream, state.settings.tunnel_via,
                                 state.tls.get(), state.settings.connect_timeout};

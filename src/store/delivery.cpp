@@ -4,19 +4,17 @@
 // (quirk 2). Here positions are rowids: `messages` is a rowid table and rowids only grow, and
 // store_message_seq updates an existing (id, chat_jid) row in place so a re-delivered message
 // keeps its position instead of looking new.
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
 #include "impl.hpp"
 
 namespace nanoclaw::store {
 namespace {
 
-inline constexpr AdditiveTable k_delivery_cursors_table{
-    "delivery_cursors",
-    "CREATE TABLE IF NOT EXISTS delivery_cursors (\n"
-    "  chat_jid TEXT PRIMARY KEY,\n"
-    "  seq INTEGER NOT NULL,\n"
-    "  timestamp TEXT NOT NULL DEFAULT '',\n"
-    "  updated_at TEXT NOT NULL\n"
-    ");"};
+// Stored as one JSON value in v1's own router_state table (key below), next to v1's cursors, so
+// the schema stays exactly v1's: {"<jid>": {"seq": n, "ts": "<ISO>"}, ...}.
+constexpr const char* k_cursor_key = "delivery_cursors";
 
 constexpr const char* k_upsert = R"SQL(
 INSERT INTO messages (id, chat_jid, sender, sender_name, content, timestamp, is_from_me,
@@ -99,30 +97,31 @@ std::int64_t Store::seq_before_newest(const std::string& chat_jid, const std::st
 }
 
 std::map<std::string, DeliveryCursor> Store::get_delivery_cursors() {
-    return guarded("reading delivery cursors", [&] {
-        std::map<std::string, DeliveryCursor> out;
-        if (!impl_->has_table(k_delivery_cursors_table)) return out;
-        auto q = impl_->query("SELECT chat_jid, seq, timestamp FROM delivery_cursors");
-        while (q->executeStep()) {
-            out[q->getColumn(0).getString()] = {q->getColumn(1).getInt64(), q->getColumn(2).getString()};
-        }
+    std::map<std::string, DeliveryCursor> out;
+    const auto text = get_router_state(k_cursor_key);
+    if (!text) return out;
+    const auto parsed = nlohmann::json::parse(*text, nullptr, false);
+    if (!parsed.is_object()) {
+        spdlog::warn("router_state {} is corrupt; delivery positions are recovered", k_cursor_key);
         return out;
-    });
+    }
+    for (const auto& [jid, cursor] : parsed.items()) {
+        if (!cursor.is_object() || !cursor.contains("seq") || !cursor["seq"].is_number_integer()) continue;
+        out[jid] = {cursor["seq"].get<std::int64_t>(), cursor.value("ts", std::string())};
+    }
+    return out;
+}
+
+void Store::save_delivery_cursors(const std::map<std::string, DeliveryCursor>& cursors) {
+    nlohmann::json all = nlohmann::json::object();
+    for (const auto& [jid, c] : cursors) all[jid] = {{"seq", c.seq}, {"ts", c.timestamp}};
+    set_router_state(k_cursor_key, all.dump());
 }
 
 void Store::set_delivery_cursor(const std::string& chat_jid, std::int64_t seq, const std::string& timestamp) {
-    guarded("saving delivery cursor of " + chat_jid, [&] {
-        impl_->ensure_table(k_delivery_cursors_table);
-        auto q = impl_->query(
-            "INSERT INTO delivery_cursors (chat_jid, seq, timestamp, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(chat_jid) DO UPDATE SET seq = excluded.seq, timestamp = excluded.timestamp, "
-            "updated_at = excluded.updated_at");
-        q->bind(1, chat_jid);
-        q->bind(2, seq);
-        q->bind(3, timestamp);
-        q->bind(4, impl_->now_iso());
-        q->exec();
-    });
+    auto all = get_delivery_cursors();
+    all[chat_jid] = {seq, timestamp};
+    save_delivery_cursors(all);
 }
 
 } // namespace nanoclaw::store

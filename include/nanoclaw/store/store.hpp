@@ -145,8 +145,12 @@ public:
     std::int64_t last_seq_at_or_before(const std::string& chat_jid, const std::string& timestamp);
     /// The seq just before the chat's newest `count` visible messages (0 when it has fewer).
     std::int64_t seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix, int count);
-    /// Committed delivery positions per chat (empty before the first commit).
+    /// Committed delivery positions per chat (router_state key "delivery_cursors"; the schema
+    /// stays v1's). Empty when none were saved or the value is corrupt (warned).
     std::map<std::string, DeliveryCursor> get_delivery_cursors();
+    /// Replaces every saved position.
+    void save_delivery_cursors(const std::map<std::string, DeliveryCursor>& cursors);
+    /// Changes one chat's position (read-modify-write of the whole value).
     void set_delivery_cursor(const std::string& chat_jid, std::int64_t seq, const std::string& timestamp);
 
     /// Imports data/router_state.json, sessions.json, registered_groups.json (spec §10.4).

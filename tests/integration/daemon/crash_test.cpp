@@ -62,7 +62,11 @@ TEST(CrashTest, KillNineAtAnyPointLosesAndDuplicatesNothing) {
             << "last store error: " << g_last_store_error << "\n" << d.log();
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
         d.kill9();
-        count_replies(c.replies_for(200ms), answered); // what reached the client before the crash
+        const auto replies = c.replies_for(200ms); // what reached the client before the crash
+        if (std::getenv("NANOCLAW_CRASH_DEBUG") != nullptr) {
+            for (const auto& r : replies) std::printf("cycle %d reply: %.200s\n", i, r.c_str());
+        }
+        count_replies(replies, answered);
     }
     // A final, undisturbed run answers whatever is still unanswered.
     DaemonProcess d(dir.path());

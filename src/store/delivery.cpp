@@ -40,17 +40,7 @@ StoredMessage read_stored(SQLite::Statement& row) {
 std::int64_t Store::store_message_seq(const core::NewMessage& m) {
     return guarded("storing message " + m.id + " in " + m.chat_jid, [&] {
         auto q = impl_->query(k_upsert);
-        q->bind(1, m.id);
-        q->bind(2, m.chat_jid);
-        q->bind(3, m.sender);
-        q->bind(4, m.sender_name);
-        q->bind(5, m.content);
-        q->bind(6, m.timestamp);
-        q->bind(7, m.is_from_me ? 1 : 0);
-        q->bind(8, m.is_bot_message ? 1 : 0);
-        bind_optional(*q, 9, m.reply_to_message_id);
-        bind_optional(*q, 10, m.reply_to_message_content);
-        bind_optional(*q, 11, m.reply_to_sender_name);
+        bind_message(*q, m);
         q->exec();
         auto id = impl_->query("SELECT rowid FROM messages WHERE id = ? AND chat_jid = ?");
         id->bind(1, m.id);

@@ -85,6 +85,8 @@ void bind_optional(SQLite::Statement& statement, int index,
                    const std::optional<std::string>& value);
 /// Reads a column as text, NULL -> nullopt.
 std::optional<std::string> optional_text(SQLite::Statement& statement, const char* column);
+/// Binds the 11 message columns (id .. reply_to_sender_name) in insert order.
+void bind_message(SQLite::Statement& statement, const core::NewMessage& message);
 /// A message row (the columns of v1's message queries) as a NewMessage.
 core::NewMessage read_message(SQLite::Statement& row);
 /// Reads a column as text, NULL -> "".

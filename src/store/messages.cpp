@@ -72,17 +72,7 @@ void Store::store_message(const core::NewMessage& m) {
     guarded([&] { return "storing message " + m.id + " for chat " + m.chat_jid; },
             [&] {
                 auto q = impl_->query(k_insert);
-                q->bind(1, m.id);
-                q->bind(2, m.chat_jid);
-                q->bind(3, m.sender);
-                q->bind(4, m.sender_name);
-                q->bind(5, m.content);
-                q->bind(6, m.timestamp);
-                q->bind(7, m.is_from_me ? 1 : 0);
-                q->bind(8, m.is_bot_message ? 1 : 0);
-                bind_optional(*q, 9, m.reply_to_message_id);
-                bind_optional(*q, 10, m.reply_to_message_content);
-                bind_optional(*q, 11, m.reply_to_sender_name);
+                bind_message(*q, m);
                 q->exec();
             });
 }
@@ -157,6 +147,20 @@ std::optional<std::string> Store::get_last_bot_message_timestamp(const std::stri
         if (!q->executeStep()) return std::nullopt;
         return optional_text(*q, "ts");
     });
+}
+
+void bind_message(SQLite::Statement& q, const core::NewMessage& m) {
+    q.bind(1, m.id);
+    q.bind(2, m.chat_jid);
+    q.bind(3, m.sender);
+    q.bind(4, m.sender_name);
+    q.bind(5, m.content);
+    q.bind(6, m.timestamp);
+    q.bind(7, m.is_from_me ? 1 : 0);
+    q.bind(8, m.is_bot_message ? 1 : 0);
+    bind_optional(q, 9, m.reply_to_message_id);
+    bind_optional(q, 10, m.reply_to_message_content);
+    bind_optional(q, 11, m.reply_to_sender_name);
 }
 
 core::NewMessage read_message(SQLite::Statement& row) {

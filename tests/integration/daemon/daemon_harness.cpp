@@ -88,6 +88,8 @@ void DaemonProcess::start() {
     envp.push_back(nullptr);
     const std::string bin = NANOCLAWD_PATH, root_arg = root_.string();
     const std::string log_path = (root_ / "daemon.log").string();
+    std::error_code size_ec;
+    const auto log_offset = fs::exists(log_path) ? fs::file_size(log_path, size_ec) : 0;
     pid_ = ::fork();
     if (pid_ == 0) {
         const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -99,8 +101,10 @@ void DaemonProcess::start() {
         ::_exit(127);
     }
     int status = 0;
+    // Ready means this daemon said so: a socket file left by a killed daemon must not count.
     const bool up = eventually([&] {
-        const int fd = connect_unix(socket());
+        const bool ready = log().find(" ready root=", log_offset) != std::string::npos;
+        const int fd = ready ? connect_unix(socket()) : -1;
         if (fd >= 0) ::close(fd);
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;

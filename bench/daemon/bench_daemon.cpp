@@ -3,7 +3,7 @@
 // runtime and measures, black-box: message -> runtime exec, container output -> channel,
 // IPC file -> channel, idle cost, start-up (1 group; 1,000 groups + 100,000 messages), and a
 // burst of messages (store rate, everything reaching the agent, peak RSS).
-// Usage: bench_daemon [--messages N] [--idle-seconds S] [--json FILE]
+// Usage: bench_daemon [--messages N] [--idle-seconds S] [--gap-ms G] [--json FILE]
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -44,7 +44,11 @@ fs::path fresh_root(const std::string& name) {
 }
 
 // Message -> exec and output -> channel, one message at a time (each is a full agent run).
-void bench_latency(Daemon& d, const fs::path& root, int n, nlohmann::json& out) {
+// Messages are `gap` apart, as a person types: the fake agent exits right after its reply, and
+// a message landing in the millisecond before that exit is reaped is (correctly) piped into the
+// finishing run, then taken back and run anew; that would measure the fake's exit, not a start.
+void bench_latency(Daemon& d, const fs::path& root, int n, std::chrono::milliseconds gap,
+                   nlohmann::json& out) {
     Client c(root / "data" / "nanoclawd.sock");
     std::vector<double> to_exec, to_channel;
     for (int i = 0; i < n; ++i) {
@@ -57,10 +61,11 @@ void bench_latency(Daemon& d, const fs::path& root, int n, nlohmann::json& out) 
         std::sscanf(reply->c_str(), "%lld %lld", &exec_ns, &write_ns);
         to_exec.push_back(static_cast<double>(exec_ns - t0) / 1e6);
         to_channel.push_back(static_cast<double>(received - write_ns) / 1e6);
+        std::this_thread::sleep_for(gap);
     }
     (void)d;
     const auto e = percentiles(to_exec), o = percentiles(to_channel);
-    out["message_to_exec_ms"] = {{"p50", e.p50}, {"p99", e.p99}, {"n", n}};
+    out["message_to_exec_ms"] = {{"p50", e.p50}, {"p99", e.p99}, {"n", n}, {"gap_ms", gap.count()}};
     out["output_to_channel_ms"] = {{"p50", o.p50}, {"p99", o.p99}, {"n", n}};
 }
 
@@ -189,13 +194,32 @@ void print_table(const nlohmann::json& r) {
 } // namespace
 
 int main(int argc, char** argv) {
-    int messages = 1000, idle_seconds = 60;
+    int messages = 1000, idle_seconds = 60, gap_ms = 10;
     std::string json_file;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    const char* usage = "usage: bench_daemon [--messages N] [--idle-seconds S] [--gap-ms G] [--json FILE]\n";
+    for (int i = 1; i < argc; i += 2) {
         const std::string flag = argv[i];
-        if (flag == "--messages") messages = std::stoi(argv[i + 1]);
-        if (flag == "--idle-seconds") idle_seconds = std::stoi(argv[i + 1]);
-        if (flag == "--json") json_file = argv[i + 1];
+        if (flag == "--help" || flag == "-h") {
+            std::printf("%s", usage);
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "%s: missing value\n%s", flag.c_str(), usage);
+            return 2;
+        }
+        try {
+            if (flag == "--messages") messages = std::stoi(argv[i + 1]);
+            else if (flag == "--idle-seconds") idle_seconds = std::stoi(argv[i + 1]);
+            else if (flag == "--gap-ms") gap_ms = std::stoi(argv[i + 1]);
+            else if (flag == "--json") json_file = argv[i + 1];
+            else {
+                std::fprintf(stderr, "unknown option %s\n%s", flag.c_str(), usage);
+                return 2;
+            }
+        } catch (const std::exception&) {
+            std::fprintf(stderr, "%s: not a number: %s\n", flag.c_str(), argv[i + 1]);
+            return 2;
+        }
     }
     nlohmann::json result;
     const auto root = fresh_root("main");
@@ -212,7 +236,7 @@ int main(int argc, char** argv) {
     {
         Daemon d(root);
         d.start();
-        bench_latency(d, root, messages, result);
+        bench_latency(d, root, messages, std::chrono::milliseconds(gap_ms), result);
         bench_ipc(root, std::min(messages, 200), result);
         bench_idle(d, idle_seconds, result);
     }

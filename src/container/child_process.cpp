@@ -1,39 +1,43 @@
 // SPDX-License-Identifier: MIT
+// Spawned with posix_spawn (glibc uses clone(CLONE_VM|CLONE_VFORK)): no copy of the daemon's page
+// tables, so starting a runtime CLI costs well under a millisecond where Boost.Process's fork cost
+// several. Exit is noticed through a SIGCHLD signal_set and reaped with waitpid(pid) only, so other
+// children of the process are never reaped by accident.
 #include "child_process.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
-#include <unistd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
+#include <string_view>
 
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/process/extend.hpp>
-#include <boost/process/args.hpp>
-#include <boost/process/async.hpp>
-#include <boost/process/async_pipe.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/io.hpp>
-#include <boost/process/search_path.hpp>
+
+extern char** environ;
 
 namespace nanoclaw::container::detail {
 
-namespace bp = boost::process;
+using asio::posix::stream_descriptor;
 
 struct ChildProcess::State {
     explicit State(asio::io_context& io)
-        : in(io), out(io), err(io), exit_signal(io, std::chrono::steady_clock::time_point::max()) {}
-    bp::async_pipe in;
-    bp::async_pipe out;
-    bp::async_pipe err;
-    bp::child child;
+        : in(io), out(io), err(io), sigchld(io, SIGCHLD),
+          exit_signal(io, std::chrono::steady_clock::time_point::max()) {}
+    stream_descriptor in;
+    stream_descriptor out;
+    stream_descriptor err;
+    // Registered before the spawn, so an exit that happens at once is still queued for us.
+    asio::signal_set sigchld;
+    ::pid_t pid = -1;
     bool exited = false;
     std::optional<int> exit_code;
     // Fires (by cancel) when the exit is seen; never re-armed, so waiters cannot race.
@@ -42,70 +46,149 @@ struct ChildProcess::State {
 
 namespace {
 
-void set_cloexec(int fd) {
-    if (fd >= 0) ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
-}
+// A pipe whose two ends are close-on-exec from birth, so no concurrently spawned child can
+// inherit the other end (which would keep a container from ever seeing EOF on stdin).
+struct Pipe {
+    int read_end = -1;
+    int write_end = -1;
+    Pipe() {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0)
+            throw std::runtime_error(std::string("pipe failed: ") + std::strerror(errno));
+        read_end = fds[0];
+        write_end = fds[1];
+    }
+    ~Pipe() {
+        if (read_end >= 0) ::close(read_end);
+        if (write_end >= 0) ::close(write_end);
+    }
+    Pipe(const Pipe&) = delete;
+    Pipe& operator=(const Pipe&) = delete;
+    int take_read() { return std::exchange(read_end, -1); }
+    int take_write() { return std::exchange(write_end, -1); }
+};
 
-boost::filesystem::path resolve_binary(const std::string& binary) {
-    if (binary.find('/') != std::string::npos) return binary;
-    auto found = bp::search_path(binary);
-    if (found.empty()) throw std::runtime_error("spawn " + binary + " ENOENT");
-    return found;
-}
+// RAII for the posix_spawn attribute objects.
+struct SpawnActions {
+    posix_spawn_file_actions_t actions;
+    SpawnActions() { ::posix_spawn_file_actions_init(&actions); }
+    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions); }
+    SpawnActions(const SpawnActions&) = delete;
+    SpawnActions& operator=(const SpawnActions&) = delete;
+};
+struct SpawnAttributes {
+    posix_spawnattr_t attr;
+    SpawnAttributes() { ::posix_spawnattr_init(&attr); }
+    ~SpawnAttributes() { ::posix_spawnattr_destroy(&attr); }
+    SpawnAttributes(const SpawnAttributes&) = delete;
+    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+};
 
 std::optional<int> decode_status(int raw) {
     if (WIFEXITED(raw)) return WEXITSTATUS(raw);
     return std::nullopt;
 }
 
-} // namespace
-
-namespace {
-
-// The child gets stdin/stdout/stderr and nothing else. Without this the runtime CLI inherits the
-// daemon's sockets (local channel, proxy listener, clients) and keeps them alive after a daemon
-// crash, so a restarted daemon finds its socket "in use". Runs after fork, before exec: marks
-// every descriptor above 2 close-on-exec (Boost.Process's own error pipe already is), which is
-// async-signal-safe, unlike listing /proc/self/fd. bp::limit_handles is broken in Boost 1.74.
-struct CloseInheritedFds : boost::process::extend::handler {
-    template <typename Executor>
-    void on_exec_setup(Executor&) const {
-        if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
-        for (int fd = 3; fd < 4096; ++fd) {
-            const int flags = ::fcntl(fd, F_GETFD);
-            if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-        }
+// The inherited environment with `extra` added; an extra entry replaces an inherited one.
+std::vector<std::string> merged_environment(
+    const std::vector<std::pair<std::string, std::string>>& extra) {
+    std::vector<std::string> env;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        const auto name = entry.substr(0, entry.find('='));
+        bool replaced = false;
+        for (const auto& kv : extra) replaced = replaced || kv.first == name;
+        if (!replaced) env.emplace_back(entry);
     }
-};
+    for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
+    return env;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+    std::vector<char*> out;
+    out.reserve(strings.size() + 1);
+    for (auto& s : strings) out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+// One waitpid(WNOHANG) for this child only. True once it has been reaped.
+bool try_reap(ChildProcess::State& s) {
+    int status = 0;
+    ::pid_t r;
+    do {
+        r = ::waitpid(s.pid, &status, WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) return false;
+    s.exited = true;
+    // r < 0 (ECHILD) means somebody else reaped it: report "no exit code" rather than hang.
+    s.exit_code = r == s.pid ? decode_status(status) : std::nullopt;
+    boost::system::error_code ec;
+    s.sigchld.cancel(ec);
+    s.exit_signal.cancel();
+    return true;
+}
+
+// Reaps the child once SIGCHLD says something exited. The handler owns the state, so a child
+// whose ChildProcess is gone is still reaped (no zombies).
+void watch_exit(const std::shared_ptr<ChildProcess::State>& state) {
+    if (try_reap(*state)) return;
+    state->sigchld.async_wait([state](const boost::system::error_code& ec, int) {
+        if (ec == asio::error::operation_aborted && state->exited) return;
+        watch_exit(state);
+    });
+}
 
 } // namespace
 
 ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     : state_(std::make_shared<State>(io)) {
     auto& s = *state_;
-    for (auto* pipe : {&s.in, &s.out, &s.err}) {
-        set_cloexec(pipe->native_source());
-        set_cloexec(pipe->native_sink());
+    Pipe in, out, err;
+
+    SpawnActions fa;
+    // dup2 clears close-on-exec on the target, so the child keeps exactly fds 0-2; every other
+    // descriptor of the daemon (listeners, client sockets, other children's pipes) is closed, so
+    // a runtime CLI that outlives a crashed daemon cannot keep its socket "in use".
+    ::posix_spawn_file_actions_adddup2(&fa.actions, in.read_end, 0);
+    ::posix_spawn_file_actions_adddup2(&fa.actions, out.write_end, 1);
+    ::posix_spawn_file_actions_adddup2(&fa.actions, err.write_end, 2);
+    ::posix_spawn_file_actions_addclosefrom_np(&fa.actions, 3);
+
+    // The daemon's signal mask and dispositions (SIGPIPE is ignored here) are not the child's:
+    // it starts with nothing blocked and every signal at its default action.
+    SpawnAttributes sa;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    ::posix_spawnattr_setsigmask(&sa.attr, &none);
+    ::posix_spawnattr_setsigdefault(&sa.attr, &all);
+    ::posix_spawnattr_setflags(&sa.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<std::string> argv_strings{options.binary};
+    argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
+    auto argv = pointers(argv_strings);
+    auto env_strings = merged_environment(options.extra_env);
+    auto envp = pointers(env_strings);
+
+    // A name is looked up on PATH (posix_spawnp); a path is used as it is.
+    const bool is_path = options.binary.find('/') != std::string::npos;
+    const int rc = is_path ? ::posix_spawn(&s.pid, options.binary.c_str(), &fa.actions, &sa.attr,
+                                           argv.data(), envp.data())
+                           : ::posix_spawnp(&s.pid, options.binary.c_str(), &fa.actions,
+                                            &sa.attr, argv.data(), envp.data());
+    if (rc != 0) {
+        if (!is_path && rc == ENOENT) throw std::runtime_error("spawn " + options.binary + " ENOENT");
+        throw std::runtime_error("spawn " + options.binary + " failed: " + std::strerror(rc));
     }
-    auto env = boost::this_process::environment();
-    for (const auto& [name, value] : options.extra_env) env[name] = value;
-    const auto exe = resolve_binary(options.binary);
-    // The handler holds the state alive until the exit is reported, even if we are gone.
-    auto exit_handler = [state = state_](int, const std::error_code&) {
-        state->exited = true;
-        state->exit_code = decode_status(state->child.native_exit_code());
-        state->exit_signal.cancel();
-    };
-    std::error_code ec;
-    s.child = bp::child(bp::exe = exe, bp::args = options.args, bp::std_in < s.in,
-                        bp::std_out > s.out, bp::std_err > s.err, env, io,
-                        bp::on_exit(exit_handler), CloseInheritedFds{}, ec);
-    if (ec) throw std::runtime_error("spawn " + options.binary + " failed: " + ec.message());
+    s.in.assign(in.take_write());
+    s.out.assign(out.take_read());
+    s.err.assign(err.take_read());
+    watch_exit(state_);
 }
 
 ChildProcess::~ChildProcess() {
     kill();
-    if (state_->child.valid()) state_->child.detach(); // the on_exit handler still reaps it
     boost::system::error_code ec;
     state_->in.close(ec);
     state_->out.close(ec);
@@ -154,10 +237,10 @@ void ChildProcess::close_outputs() {
 }
 
 void ChildProcess::kill() {
-    // Plain kill(2): bp::child::terminate would also reap, racing the on_exit handler.
-    if (!state_->exited && state_->child.valid()) ::kill(state_->child.id(), SIGKILL);
+    // Only while unreaped: after waitpid the pid may belong to somebody else.
+    if (!state_->exited && state_->pid > 0) ::kill(state_->pid, SIGKILL);
 }
 
-int ChildProcess::pid() const { return state_->child.id(); }
+int ChildProcess::pid() const { return state_->pid; }
 
 } // namespace nanoclaw::container::detail

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // One runtime-CLI child with piped stdio, driven from the io_context without ever blocking it.
-// The only place that includes Boost.Process (pimpl), so other files compile quickly.
+// Spawned with posix_spawn; the Asio descriptor types stay behind a pimpl.
 #pragma once
 
 #include <cstddef>
@@ -50,8 +50,9 @@ public:
 
     int pid() const;
 
+    struct State; ///< opaque; defined in child_process.cpp
+
 private:
-    struct State;
     std::shared_ptr<State> state_;
 };
 

@@ -10,7 +10,7 @@
 
 #include "nanoclaw/container/host_prep.hpp"
 #include "nanoclaw/container/run_args.hpp"
-#include "nanoclaw/container/snapshots.hpp"
+#include "nanoclaw/core/atomic_file.hpp"
 #include "nanoclaw/core/group_folder.hpp"
 #include "run_session.hpp"
 
@@ -66,7 +66,7 @@ void write_log_file(const core::Config& config, const core::RegisteredGroup& gro
                     const RunLogData& data) {
     try {
         const auto logs = config.groups_dir / group.folder / "logs";
-        write_file_atomic(run_log_path(logs, data.started), format_run_log(data));
+        core::replace_file(run_log_path(logs, data.started), format_run_log(data));
     } catch (const std::exception& e) {
         spdlog::warn("Cannot write the run log of {}: {}", group.folder, e.what());
     }

@@ -2,13 +2,9 @@
 // Snapshot files for the container (spec 20 §5.13).
 #include "nanoclaw/container/snapshots.hpp"
 
-#include <unistd.h>
-
-#include <fstream>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
 
+#include "nanoclaw/core/atomic_file.hpp"
 #include "nanoclaw/core/group_folder.hpp"
 
 namespace nanoclaw::container {
@@ -48,24 +44,6 @@ fs::path ipc_dir(const fs::path& data_dir, std::string_view folder) {
 
 } // namespace
 
-void write_file_atomic(const fs::path& path, std::string_view text) {
-    auto tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw fs::filesystem_error("cannot write", tmp,
-                                       std::make_error_code(std::errc::io_error));
-        }
-    }
-    // rename replaces a link at `path` instead of following it.
-    fs::rename(tmp, path);
-}
-
 void write_tasks_snapshot(const fs::path& data_dir, std::string_view group_folder, bool is_main,
                           const std::vector<core::ScheduledTask>& tasks) {
     const auto dir = ipc_dir(data_dir, group_folder);
@@ -73,7 +51,9 @@ void write_tasks_snapshot(const fs::path& data_dir, std::string_view group_folde
     for (const auto& t : tasks) {
         if (is_main || t.group_folder == group_folder) list.push_back(task_json(t));
     }
-    write_file_atomic(dir / "current_tasks.json", pretty(list));
+    // Usually unchanged between runs: then the file is left as it is (a compare costs less than a
+    // rewrite, and the agent sees the same bytes either way).
+    core::replace_file_if_changed(dir / "current_tasks.json", pretty(list));
 }
 
 void write_groups_snapshot(const fs::path& data_dir, std::string_view group_folder, bool is_main,
@@ -91,7 +71,7 @@ void write_groups_snapshot(const fs::path& data_dir, std::string_view group_fold
     OrderedJson doc;
     doc["groups"] = std::move(list);
     doc["lastSync"] = core::format_iso(now);
-    write_file_atomic(dir / "available_groups.json", pretty(doc));
+    core::replace_file(dir / "available_groups.json", pretty(doc));
 }
 
 } // namespace nanoclaw::container

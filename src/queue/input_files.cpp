@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "input_files.hpp"
 
+#include "nanoclaw/core/atomic_file.hpp"
 #include "nanoclaw/core/unique_name.hpp"
 
-#include <chrono>
-#include <fstream>
+#include <system_error>
 
 namespace nanoclaw::queue {
 
@@ -15,19 +15,12 @@ bool write_file_atomically(const std::filesystem::path& dir, const std::string& 
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return false;
-    const auto tmp = dir / (name + ".tmp");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) return false;
-        out.write(body.data(), static_cast<std::streamsize>(body.size()));
-        if (!out.flush()) return false;
-    }
-    std::filesystem::rename(tmp, dir / name, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
+    try {
+        core::replace_file(dir / name, body);
+        return true;
+    } catch (const std::system_error&) {
         return false;
     }
-    return true;
 }
 
 } // namespace nanoclaw::queue

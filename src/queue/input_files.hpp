@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Host -> container input files. Written as <name>.tmp then renamed, so the in-container
-// runner (which only reads *.json and _close) never sees a partial file.
+// Host -> container input files, written with core::replace_file (a temporary name, then a
+// rename), so the in-container runner (which only reads *.json and _close) never sees a part.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +11,7 @@ namespace nanoclaw::queue {
 /// "<epoch-ms>-<4 random [0-9a-z]>", the v1 follow-up file stem.
 std::string unique_input_name();
 
-/// Creates `dir`, writes `body` to dir/name.tmp and renames it to dir/name. False on any error.
+/// Creates `dir` and writes dir/name with core::replace_file. False on any error.
 bool write_file_atomically(const std::filesystem::path& dir, const std::string& name,
                            const std::string& body);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Context snapshots the agent reads from /workspace/ipc (spec 20 §5.13). Plain functions over
-// data, written atomically (temp file + rename) so the container never sees a half file.
+// data, written with core::replace_file so the container never sees a half file.
 #pragma once
 
 #include <filesystem>
@@ -32,8 +32,5 @@ void write_tasks_snapshot(const std::filesystem::path& data_dir, std::string_vie
 void write_groups_snapshot(const std::filesystem::path& data_dir, std::string_view group_folder,
                            bool is_main, const std::vector<AvailableGroup>& groups,
                            core::TimePoint now);
-
-/// Writes `text` to `path` through a temporary file in the same directory and a rename.
-void write_file_atomic(const std::filesystem::path& path, std::string_view text);
 
 } // namespace nanoclaw::container

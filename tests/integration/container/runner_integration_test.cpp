@@ -6,6 +6,7 @@
 
 #include "harness.hpp"
 #include "nanoclaw/container/snapshots.hpp"
+#include "nanoclaw/core/atomic_file.hpp"
 
 namespace nanoclaw::container::itest {
 namespace {
@@ -202,7 +203,7 @@ awaitable<void> answer_follow_ups(std::filesystem::path input_dir, int* seen, Co
     // The orchestrator's job, done here as it would: atomic temp + rename.
     const auto name = *seen == 1 ? std::string("1.json") : std::string("_close");
     const auto body = *seen == 1 ? std::string(R"({"type":"message","text":"follow-up"})") : "";
-    write_file_atomic(input_dir / name, body);
+    core::replace_file(input_dir / name, body);
     co_return;
 }
 

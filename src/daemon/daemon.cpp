@@ -48,7 +48,7 @@ struct Daemon {
           mounts(cfg.mount_allowlist_path, cfg.home_dir, cfg.root),
           runner(io, cfg, container_settings, [this](const std::string& f) { return open_run(f); }, mounts, clock),
           queue(io, queue::QueueOptions{cfg.max_concurrent_containers, cfg.data_dir / "ipc"}),
-          launcher(store, groups, runner, queue, cfg, clock), outbound(channels),
+          launcher(store, groups, runner, queue, cfg, clock), outbound(io.get_executor(), channels),
           allowlist(cfg.sender_allowlist_path),
           flow({io, cfg, store, groups, cursors, queue, launcher, outbound, allowlist}),
           tasks({io, cfg, clock, store, groups, queue, launcher, outbound}),

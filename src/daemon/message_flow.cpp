@@ -111,7 +111,7 @@ bool MessageFlow::try_pipe(const std::string& jid) {
     if (!p_.queue.send_message(jid, prompt)) return false;
     p_.cursors.dispatch(jid, pending.back().seq, pending.back().message.timestamp);
     spdlog::debug("piped {} message(s) into the running agent chat={}", pending.size(), jid);
-    core::spawn(p_.io.get_executor(), "typing", p_.outbound.typing(jid, true));
+    p_.outbound.typing(jid, true);
     return true;
 }
 
@@ -139,7 +139,7 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     const auto previous = p_.cursors.position(jid);
     p_.cursors.dispatch(jid, missed.back().seq, missed.back().message.timestamp);
     auto state = std::make_shared<RunState>(p_.io, jid, group.folder, p_.cursors.position(jid));
-    co_await p_.outbound.typing(jid, true);
+    p_.outbound.typing(jid, true); // not awaited: the run does not wait for the indicator
 
     container::ContainerInput input;
     input.prompt = router::format_messages(messages_of(missed), p_.config.timezone);
@@ -151,7 +151,7 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     auto callback = [this, state](container::ContainerOutput out) { return on_output(state, std::move(out)); };
     const auto result = co_await p_.launcher.run(group, jid, std::move(input), callback, true);
     state->idle.cancel();
-    co_await p_.outbound.typing(jid, false);
+    p_.outbound.typing(jid, false);
 
     if (result.status == container::OutputStatus::error || state->had_error) {
         if (state->delivered) {
@@ -190,7 +190,7 @@ awaitable<void> MessageFlow::on_output(std::shared_ptr<RunState> state, containe
     }
     if (out.status == container::OutputStatus::success) {
         p_.queue.notify_idle(state->jid);
-        co_await p_.outbound.typing(state->jid, false);
+        p_.outbound.typing(state->jid, false);
     } else {
         state->had_error = true;
     }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/channels/registry.hpp"
+#include "nanoclaw/core/spawn.hpp"
 
 namespace nanoclaw::daemon {
 
@@ -34,13 +35,31 @@ awaitable<void> Outbound::send_or_throw(std::string jid, std::string text) {
     co_await channel->send_message(jid, std::move(text));
 }
 
-awaitable<void> Outbound::typing(std::string jid, bool on) {
-    auto* channel = owner(jid);
-    if (channel == nullptr) co_return;
-    try {
-        co_await channel->set_typing(jid, on);
-    } catch (const std::exception& e) {
-        spdlog::warn("typing indicator failed jid={} err={}", jid, e.what());
+void Outbound::typing(const std::string& jid, bool on) {
+    if (owner(jid) == nullptr) return;
+    auto& lane = typing_[jid];
+    lane.pending.push_back(on);
+    if (lane.sending) return;
+    lane.sending = true;
+    core::spawn(executor_, "typing indicator", drain_typing(jid));
+}
+
+awaitable<void> Outbound::drain_typing(std::string jid) {
+    for (;;) {
+        auto& lane = typing_[jid];
+        if (lane.pending.empty()) {
+            typing_.erase(jid); // idle chats keep no state
+            co_return;
+        }
+        const bool on = lane.pending.front();
+        lane.pending.pop_front();
+        auto* channel = owner(jid);
+        if (channel == nullptr) continue;
+        try {
+            co_await channel->set_typing(jid, on);
+        } catch (const std::exception& e) {
+            spdlog::warn("typing indicator failed jid={} err={}", jid, e.what());
+        }
     }
 }
 

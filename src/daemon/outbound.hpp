@@ -3,6 +3,8 @@
 // escape into a run (v1 quirk 6: one failed send wedged the whole group).
 #pragma once
 
+#include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,20 +16,32 @@ namespace nanoclaw::daemon {
 
 class Outbound {
 public:
-    explicit Outbound(std::vector<std::unique_ptr<channels::Channel>>& channels) : channels_(channels) {}
+    Outbound(asio::any_io_executor executor, std::vector<std::unique_ptr<channels::Channel>>& channels)
+        : executor_(std::move(executor)), channels_(channels) {}
 
     /// Sends `text` as is; true when a channel accepted it. Failures are logged, never thrown.
     awaitable<bool> send(std::string jid, std::string text);
     /// Sends `text` or throws "No channel for JID: <jid>" (IPC moves such files to errors/).
     awaitable<void> send_or_throw(std::string jid, std::string text);
     /// Typing indicator (off also means "turn complete" for local clients); failures logged.
-    awaitable<void> typing(std::string jid, bool on);
+    /// Returns at once: a run never waits for the indicator (on a remote chat API that is a
+    /// network round trip). The changes of one chat go out one at a time, in the order asked.
+    void typing(const std::string& jid, bool on);
     /// True when some channel owns `jid`.
     bool has_channel(const std::string& jid) const;
 
 private:
     channels::Channel* owner(const std::string& jid) const;
+    awaitable<void> drain_typing(std::string jid);
+
+    // Per chat: indicator changes not sent yet, and whether a sender coroutine is running.
+    struct TypingLane {
+        std::deque<bool> pending;
+        bool sending = false;
+    };
+    asio::any_io_executor executor_;
     std::vector<std::unique_ptr<channels::Channel>>& channels_;
+    std::map<std::string, TypingLane> typing_;
 };
 
 } // namespace nanoclaw::daemon

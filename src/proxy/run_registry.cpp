@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/proxy/run_registry.hpp"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "nanoclaw/core/errors.hpp"
 
@@ -10,12 +13,25 @@ namespace {
 
 constexpr std::string_view k_prefix = "/r/";
 
+// Straight from the kernel CSPRNG: OpenSSL's RAND_bytes would initialise the whole library (config,
+// providers, ~3 MB resident) in a daemon that may never open a TLS connection.
+void fill_random(unsigned char* out, std::size_t size) {
+    while (size > 0) {
+        const auto n = ::getrandom(out, size, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            // Without a CSPRNG the admission check would be guessable: refuse to start the run.
+            throw core::FatalError(std::string("getrandom failed: cannot create a run token: ") +
+                                   std::strerror(errno));
+        }
+        out += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
 std::string random_token() {
     unsigned char bytes[k_run_token_length / 2];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) {
-        // Without a CSPRNG the admission check would be guessable: refuse to start the run.
-        throw core::FatalError("OpenSSL RAND_bytes failed: cannot create a run token");
-    }
+    fill_random(bytes, sizeof bytes);
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string token;
     token.reserve(k_run_token_length);

@@ -22,6 +22,7 @@
 #include "nanoclaw/ipc/ipc_watcher.hpp"
 #include "nanoclaw/proxy/credential_proxy.hpp"
 #include "nanoclaw/proxy/settings.hpp"
+#include "nanoclaw/scheduler/cron.hpp"
 
 namespace nanoclaw::daemon {
 
@@ -144,6 +145,9 @@ awaitable<void> Daemon::shutdown(int signo) {
 } // namespace
 
 int run_daemon(const core::Config& config) {
+    // 0. The tz database loads in the background while the steps below run.
+    const auto zone_preload = scheduler::preload_zone_database();
+
     // 1. Directory layout: everything below lives in root/{store,groups,data}.
     ensure_layout(config);
     const auto env = core::process_env();

@@ -14,10 +14,7 @@ IpcBridge::IpcBridge(store::Store& store, GroupDirectory& groups, Outbound& outb
                      std::vector<std::unique_ptr<channels::Channel>>& channels,
                      const core::Config& config, const core::Clock& clock)
     : store_(store), groups_(groups), outbound_(outbound), launcher_(launcher), tasks_(tasks),
-      channels_(channels), config_(config), clock_(clock) {
-    auto zone = scheduler::find_zone(config_.timezone);
-    zone_ = zone ? *zone : *scheduler::find_zone("UTC");
-}
+      channels_(channels), config_(config), clock_(clock) {}
 
 const std::map<std::string, core::RegisteredGroup>& IpcBridge::registered_groups() { return groups_.all(); }
 
@@ -48,11 +45,13 @@ void IpcBridge::delete_task(const std::string& id) { store_.delete_task(id); }
 
 tl::expected<std::optional<std::string>, std::string> IpcBridge::first_run(const std::string& schedule_type,
                                                                            const std::string& schedule_value) {
-    return scheduler::compute_initial_next_run(schedule_type, schedule_value, clock_.now(), *zone_);
+    return scheduler::compute_initial_next_run(schedule_type, schedule_value, clock_.now(),
+                                               scheduler::zone_or_utc(config_.timezone));
 }
 
 std::optional<std::string> IpcBridge::next_run_on_resume(const core::ScheduledTask& task) {
-    auto next = scheduler::next_run_on_resume(task, clock_.now(), *zone_);
+    auto next =
+        scheduler::next_run_on_resume(task, clock_.now(), scheduler::zone_or_utc(config_.timezone));
     if (!next) {
         spdlog::warn("cannot recompute next_run on resume task={} err={}", task.id, next.error());
         return std::nullopt;

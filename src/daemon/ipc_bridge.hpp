@@ -40,7 +40,6 @@ private:
     std::vector<std::unique_ptr<channels::Channel>>& channels_;
     const core::Config& config_;
     const core::Clock& clock_;
-    const date::time_zone* zone_;
 };
 
 } // namespace nanoclaw::daemon

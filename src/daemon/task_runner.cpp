@@ -22,8 +22,6 @@ struct TaskRunner::RunState {
 };
 
 TaskRunner::TaskRunner(TaskParts parts) : p_(parts) {
-    auto zone = scheduler::find_zone(p_.config.timezone);
-    zone_ = zone ? *zone : *scheduler::find_zone("UTC");
     scheduler::TaskTimerCallbacks callbacks{
         [this](std::optional<core::TimePoint> after) { return earliest_next_run(after); },
         [this] { offer_due_tasks(); }};
@@ -144,7 +142,8 @@ void TaskRunner::finish(const core::ScheduledTask& task, core::TimePoint started
     const auto now = p_.clock.now();
     const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
     std::optional<std::string> next;
-    if (auto computed = scheduler::compute_next_run(task, now, *zone_)) {
+    const auto& zone = scheduler::zone_or_utc(p_.config.timezone);
+    if (auto computed = scheduler::compute_next_run(task, now, zone)) {
         next = *computed;
     } else {
         spdlog::error("cannot compute the next run, task completes task={} err={}", task.id, computed.error());

@@ -13,10 +13,6 @@
 #include "nanoclaw/scheduler/task_timer.hpp"
 #include "nanoclaw/store/store.hpp"
 
-namespace date {
-class time_zone;
-}
-
 namespace nanoclaw::daemon {
 
 struct TaskParts {
@@ -58,7 +54,6 @@ private:
     void finish(const core::ScheduledTask& task, core::TimePoint started, const RunState& state);
 
     TaskParts p_;
-    const date::time_zone* zone_;
     std::unique_ptr<scheduler::TaskTimer> timer_;
 };
 

@@ -163,4 +163,19 @@ tl::expected<const date::time_zone*, std::string> find_zone(std::string_view nam
     }
 }
 
+std::jthread preload_zone_database() {
+    return std::jthread([] {
+        try {
+            (void)date::get_tzdb();
+        } catch (const std::exception&) {
+            // No usable database: the first real lookup reports it where it matters.
+        }
+    });
+}
+
+const date::time_zone& zone_or_utc(std::string_view name) {
+    if (auto zone = find_zone(name)) return **zone;
+    return *date::locate_zone("UTC");
+}
+
 } // namespace nanoclaw::scheduler

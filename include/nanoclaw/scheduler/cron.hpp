@@ -4,6 +4,7 @@
 // docs/scheduler.md describes the accepted syntax, the DST rules and the deviations.
 #pragma once
 
+#include <thread>
 #include <bitset>
 #include <optional>
 #include <string>
@@ -47,5 +48,15 @@ tl::expected<CronExpr, std::string> parse_cron(std::string_view text);
 
 /// Looks up an IANA zone name ("UTC" included) in the tz database.
 tl::expected<const date::time_zone*, std::string> find_zone(std::string_view name);
+
+/// The zone for `name`, or UTC when the database does not know it (the configured TIMEZONE was
+/// validated at start-up, so this fallback only covers a database that changed since). The first
+/// call may wait for the tz database to load; callers resolve lazily, never at start-up.
+const date::time_zone& zone_or_utc(std::string_view name);
+
+/// Loads the tz database on a short-lived thread. Its first use walks the whole zoneinfo tree
+/// (~20 ms here); started first thing, that overlaps the rest of start-up instead of delaying
+/// "ready" or the first message. The returned thread joins when it goes out of scope.
+std::jthread preload_zone_database();
 
 } // namespace nanoclaw::scheduler

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/core/config.hpp"
 
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include "nanoclaw/core/errors.hpp"
@@ -111,6 +112,33 @@ TEST_F(ConfigTest, ValidTimezoneNames) {
     EXPECT_FALSE(is_valid_timezone(""));
     EXPECT_FALSE(is_valid_timezone("XYZ+3"));
     EXPECT_FALSE(is_valid_timezone("NotATimezone"));
+    EXPECT_TRUE(is_valid_timezone("Etc/GMT+3"));
+    EXPECT_TRUE(is_valid_timezone("America/Port-au-Prince"));
+    EXPECT_TRUE(is_valid_timezone("America/Argentina/Buenos_Aires"));
+    // Names that would leave the zone directory, or files there that are not zones.
+    EXPECT_FALSE(is_valid_timezone("../../../etc/passwd"));
+    EXPECT_FALSE(is_valid_timezone("/usr/share/zoneinfo/UTC"));
+    EXPECT_FALSE(is_valid_timezone("Europe/../UTC"));
+    EXPECT_FALSE(is_valid_timezone("Europe//London"));
+    EXPECT_FALSE(is_valid_timezone("Europe/"));
+    EXPECT_FALSE(is_valid_timezone("Europe"));   // a directory
+    EXPECT_FALSE(is_valid_timezone("zone.tab")); // a table, not a TZif file
+    EXPECT_FALSE(is_valid_timezone("Europe/London "));
+    EXPECT_FALSE(is_valid_timezone("posix/Europe/London"));
+}
+
+TEST_F(ConfigTest, EveryNameTheValidatorAcceptsIsKnownToTheTzDatabase) {
+    // The validator reads zone files directly (fast start-up); the scheduler and the prompt
+    // formatter use the tz library. They must agree on the names a user would write.
+    for (const char* name : {"UTC", "Europe/London", "Etc/GMT+3", "Asia/Kolkata",
+                             "America/Argentina/Buenos_Aires", "Etc/UTC"}) {
+        ASSERT_TRUE(nanoclaw::core::is_valid_timezone(name)) << name;
+        EXPECT_NO_THROW((void)date::locate_zone(name)) << name;
+    }
+}
+
+TEST_F(ConfigTest, SystemTimezoneIsAValidName) {
+    EXPECT_TRUE(nanoclaw::core::is_valid_timezone(nanoclaw::core::system_timezone()));
 }
 
 TEST_F(ConfigTest, RuntimeSelection) {

@@ -101,6 +101,8 @@ void bench_idle(Daemon& d, int seconds, nlohmann::json& out) {
     const double minutes = seconds / 60.0;
     out["idle"] = {{"seconds", seconds},
                    {"rss_kb", b.rss_kb},
+                   {"rss_anon_kb", b.rss_anon_kb},
+                   {"rss_file_kb", b.rss_file_kb},
                    {"threads", b.threads},
                    {"cpu_ms", (b.cpu_seconds - a.cpu_seconds) * 1000},
                    {"wakeups_per_minute",
@@ -182,6 +184,8 @@ void print_table(const nlohmann::json& r) {
     val("start-up to ready, 1 group (ms)", r["startup_1_group_ms"].get<double>());
     val("start-up, 1000 groups + 100k msgs (ms)", r["startup_1000_groups_ms"].get<double>());
     val("idle RSS (MB)", r["idle"]["rss_kb"].get<double>() / 1024);
+    val("  of which anonymous (MB)", r["idle"]["rss_anon_kb"].get<double>() / 1024);
+    val("  of which mapped files (MB)", r["idle"]["rss_file_kb"].get<double>() / 1024);
     val("idle threads", r["idle"]["threads"].get<double>());
     val("idle CPU (ms over the window)", r["idle"]["cpu_ms"].get<double>());
     val("idle wake-ups per minute", r["idle"]["wakeups_per_minute"].get<double>());

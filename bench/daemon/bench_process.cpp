@@ -100,6 +100,8 @@ ProcStats Daemon::stats() const {
         std::string key;
         in >> key;
         if (key == "VmRSS:") in >> s.rss_kb;
+        if (key == "RssAnon:") in >> s.rss_anon_kb;
+        if (key == "RssFile:") in >> s.rss_file_kb;
         if (key == "VmHWM:") in >> s.hwm_kb;
         if (key == "Threads:") in >> s.threads;
         if (key == "voluntary_ctxt_switches:") in >> s.voluntary_switches;

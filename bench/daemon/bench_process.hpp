@@ -16,6 +16,8 @@ long long monotonic_ns();
 
 struct ProcStats {
     long rss_kb = 0;
+    long rss_anon_kb = 0; ///< heap, stacks, relocated data: memory only this process holds
+    long rss_file_kb = 0; ///< mapped code and data of the binary and its libraries (page cache)
     long hwm_kb = 0;
     int threads = 0;
     long voluntary_switches = 0;

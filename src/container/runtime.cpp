@@ -90,19 +90,24 @@ Runtime::Runtime(const core::Config& config, const Settings& settings)
       hostname_(settings.hostname), info_timeout_(settings.info_timeout),
       stop_timeout_(settings.stop_timeout) {}
 
-void Runtime::ensure_running() const {
+std::optional<std::string> Runtime::probe() const {
     const auto result = detail::run_command_blocking(binary_, {"info"}, info_timeout_);
-    if (result.ok()) {
-        spdlog::debug("Container runtime already running");
-        return;
-    }
+    if (result.ok()) return std::nullopt;
     const auto why = result.timed_out ? fmt::format("no answer within {} ms", info_timeout_.count())
                      : result.exit_code ? fmt::format("exit code {}", *result.exit_code)
                                         : std::string("could not run it");
-    spdlog::error("Failed to reach container runtime with `{} info` ({}): {}", binary_, why,
-                  core::js_trim(result.error));
+    return fmt::format("({}): {}", why, core::js_trim(result.error));
+}
+
+void Runtime::fail(const std::string& why) const {
+    spdlog::error("Failed to reach container runtime with `{} info` {}", binary_, why);
     print_banner(binary_, kind_);
     throw core::FatalError("Container runtime is required but failed to start");
+}
+
+void Runtime::ensure_running() const {
+    if (const auto failure = probe()) fail(*failure);
+    spdlog::debug("Container runtime already running");
 }
 
 std::vector<std::string> Runtime::cleanup_orphans() const {

@@ -3,6 +3,9 @@
 // the order v1 uses (spec 10 §12.2), with the event-driven pieces replacing its poll loops.
 #include "nanoclaw/daemon/daemon.hpp"
 
+#include <optional>
+#include <thread>
+
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
@@ -152,16 +155,20 @@ int run_daemon(const core::Config& config) {
     ensure_layout(config);
     const auto env = core::process_env();
 
-    // 2. Database (schema, migrations, legacy import) and every component around it. First, so
-    //    a broken database is reported even on a machine without a container runtime.
-    Daemon d(config, env);
+    // 2. Container runtime reachable, leftovers of an earlier run stopped. Its CLI calls are
+    //    mostly waiting, so they run on a short-lived thread while step 3 opens the database.
+    const container::Runtime runtime(config, container::load_settings(config, env));
+    std::optional<std::string> runtime_failure;
+    std::jthread runtime_check([&runtime, &runtime_failure] {
+        runtime_failure = runtime.probe();
+        if (!runtime_failure) runtime.cleanup_orphans();
+    });
 
-    // 3. Container runtime reachable, leftovers of an earlier run stopped.
-    {
-        const container::Runtime runtime(config, d.container_settings);
-        runtime.ensure_running();
-        runtime.cleanup_orphans();
-    }
+    // 3. Database (schema, migrations, legacy import) and every component around it. Reported
+    //    before the runtime, so a broken database is named even on a machine without Docker.
+    Daemon d(config, env);
+    runtime_check.join();
+    if (runtime_failure) runtime.fail(*runtime_failure);
 
     // 4. State: registered groups, sessions, delivery cursors.
     d.groups.load();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ public:
     /// Runs `info` with the configured timeout; on failure prints an actionable banner to stderr
     /// and throws core::FatalError("Container runtime is required but failed to start").
     void ensure_running() const;
+
+    /// The `info` check without reporting: nullopt when the runtime answered, else why not.
+    /// Safe to run on another thread (its own event loop), so start-up can overlap it.
+    std::optional<std::string> probe() const;
+
+    /// Reports a failed probe like ensure_running: error line, banner, FatalError.
+    [[noreturn]] void fail(const std::string& why) const;
 
     /// Stops running `nanoclaw-*` containers left by an earlier daemon. Never throws.
     /// Returns the names it tried to stop.

@@ -166,5 +166,23 @@ TEST_F(DaemonTest, GarbageDatabaseIsFatalAndUntouched) {
     EXPECT_NE(d.log().find("messages.db"), std::string::npos);
 }
 
+TEST_F(DaemonTest, UnreachableRuntimeIsFatalWithTheBanner) {
+    DaemonProcess d(dir_.path(), {{"FAKE_RUNTIME_INFO", "fail"}});
+    EXPECT_THROW(d.start(), std::runtime_error);
+    EXPECT_NE(d.log().find("container runtime failed to start"), std::string::npos) << d.log();
+    EXPECT_NE(d.log().find("Cannot connect to the Docker daemon"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(d.socket())); // never served
+}
+
+TEST_F(DaemonTest, BrokenDatabaseIsReportedBeforeAnUnreachableRuntime) {
+    // The runtime check overlaps the database open; the database error still wins.
+    std::filesystem::create_directories(dir_.path() / "store");
+    dir_.write("store/messages.db", std::string(4096, 'x'));
+    DaemonProcess d(dir_.path(), {{"FAKE_RUNTIME_INFO", "fail"}});
+    EXPECT_THROW(d.start(), std::runtime_error);
+    EXPECT_NE(d.log().find("messages.db"), std::string::npos) << d.log();
+    EXPECT_EQ(d.log().find("container runtime failed to start"), std::string::npos) << d.log();
+}
+
 } // namespace
 } // namespace nanoclaw::testing

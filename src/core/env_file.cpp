@@ -9,49 +9,48 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nanoclaw/core/unicode.hpp"
+
 namespace nanoclaw::core {
 namespace {
 
-// Length of the JS whitespace sequence starting at s[i] (0 when none). JS trim() also removes
-// Unicode spaces; they arrive here as UTF-8 byte sequences.
-std::size_t ws_len_at(std::string_view s, std::size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return 1;
-    static constexpr std::array<std::string_view, 19> k_unicode_spaces = {
-        "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
-        "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87",
-        "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8", "\xE2\x80\xA9",
-        "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF"};
-    for (auto sp : k_unicode_spaces) {
-        if (s.substr(i, sp.size()) == sp) return sp.size();
-    }
-    return 0;
+// Byte length of the JavaScript whitespace character starting at `pos`, or 0 if there is none.
+std::size_t whitespace_length_at(std::string_view text, std::size_t pos) {
+    const auto unit = unicode::decode_utf8(text, pos);
+    return unicode::is_js_whitespace(unit.code_point) ? unit.length : 0;
 }
 
-// Length of a JS whitespace sequence that ends exactly at s[end-1] (0 when none).
-std::size_t ws_len_before(std::string_view s, std::size_t end) {
-    for (std::size_t len = 1; len <= 3 && len <= end; ++len) {
-        if (ws_len_at(s, end - len) == len) return len;
+// Byte length of the JavaScript whitespace character that ends just before `end`, or 0. Walks
+// back over at most three continuation bytes to find where the last character starts.
+std::size_t whitespace_length_before(std::string_view text, std::size_t end) {
+    std::size_t start = end - 1;
+    while (start > 0 && end - start < 4 &&
+           (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+        --start;
     }
-    return 0;
+    const auto unit = unicode::decode_utf8(text, start);
+    if (start + unit.length != end) return 0; // malformed tail: not whitespace
+    return unicode::is_js_whitespace(unit.code_point) ? unit.length : 0;
 }
 
 } // namespace
 
-std::string_view js_trim(std::string_view s) {
+std::string_view js_trim(std::string_view text) {
     std::size_t begin = 0;
-    while (begin < s.size()) {
-        const auto n = ws_len_at(s, begin);
+    while (begin < text.size()) {
+        const auto n = whitespace_length_at(text, begin);
         if (n == 0) break;
         begin += n;
     }
-    std::size_t end = s.size();
-    while (end > begin) {
-        const auto n = ws_len_before(s, end);
+    // Scan the tail inside what is left, so the backward walk can never reach trimmed bytes.
+    const auto rest = text.substr(begin);
+    std::size_t end = rest.size();
+    while (end > 0) {
+        const auto n = whitespace_length_before(rest, end);
         if (n == 0) break;
         end -= n;
     }
-    return s.substr(begin, end - begin);
+    return rest.substr(0, end);
 }
 
 std::optional<long long> js_parse_int(std::string_view s) {

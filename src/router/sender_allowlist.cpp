@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "unicode.hpp"
+#include "nanoclaw/core/unicode.hpp"
 
 namespace nanoclaw::router {
 namespace {
@@ -22,8 +22,8 @@ std::string replace_malformed_utf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t pos = 0; pos < text.size();) {
-        const auto unit = unicode::decode_utf8(text, pos);
-        if (unit.code_point >= unicode::k_malformed_base)
+        const auto unit = core::unicode::decode_utf8(text, pos);
+        if (unit.code_point >= core::unicode::k_malformed_base)
             out += "\xEF\xBF\xBD";
         else
             out.append(text.substr(pos, unit.length));

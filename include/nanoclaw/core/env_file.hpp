@@ -22,8 +22,10 @@ std::map<std::string, std::string> parse_env_text(std::string_view text,
 std::map<std::string, std::string> read_env_file(const std::filesystem::path& path,
                                                  const std::set<std::string>& keys);
 
-/// JavaScript String.prototype.trim(): ASCII whitespace plus the Unicode spaces JS trims.
-std::string_view js_trim(std::string_view s);
+/// Removes leading and trailing whitespace exactly as JavaScript's String.prototype.trim does
+/// (ASCII whitespace plus NBSP, U+1680, U+2000-U+200A, U+2028/9, U+202F, U+205F, U+3000, BOM),
+/// decoding UTF-8: a malformed sequence is never whitespace, and no byte of one is trimmed.
+std::string_view js_trim(std::string_view text);
 
 /// JavaScript parseInt(s, 10): skip leading whitespace, optional sign, longest digit run.
 /// No digits -> nullopt (JS NaN). Values beyond long long saturate.

@@ -8,10 +8,6 @@
 
 namespace nanoclaw::router {
 
-/// Removes leading and trailing whitespace exactly as JavaScript's String.prototype.trim does
-/// (ASCII whitespace plus NBSP, U+1680, U+2000-U+200A, U+2028/9, U+202F, U+205F, U+3000, BOM).
-std::string_view js_trim(std::string_view text);
-
 /// Replaces & < > " with &amp; &lt; &gt; &quot; (apostrophes are left alone, as in v1).
 std::string escape_xml(std::string_view text);
 

@@ -108,3 +108,31 @@ TEST(EnvFileTest, JsParseIntFollowsParseIntPrefixRules) {
     EXPECT_FALSE(js_parse_int("-").has_value());
     EXPECT_EQ(js_parse_int("99999999999999999999999"), LLONG_MAX);
 }
+
+// --- js_trim (shared by the .env reader, the router and the runtime) ---
+
+TEST(JsTrimTest, RemovesAsciiWhitespaceOnBothEnds) {
+    EXPECT_EQ(js_trim(" \t\r\n\v\fhi there \n"), "hi there");
+}
+
+TEST(JsTrimTest, RemovesUnicodeWhitespaceJavaScriptTrims) {
+    // NBSP, ideographic space, BOM, narrow NBSP, line separator.
+    EXPECT_EQ(js_trim("\xC2\xA0\xE3\x80\x80\xEF\xBB\xBFhi\xE2\x80\xAF\xE2\x80\xA8"), "hi");
+}
+
+TEST(JsTrimTest, KeepsZeroWidthSpaceWhichIsNotWhitespaceInJavaScript) {
+    EXPECT_EQ(js_trim("\xE2\x80\x8Bhi"), "\xE2\x80\x8Bhi");
+}
+
+TEST(JsTrimTest, AllWhitespaceBecomesEmpty) {
+    EXPECT_EQ(js_trim(" \xC2\xA0 \n"), "");
+}
+TEST(JsTrimTest, EmptyStaysEmpty) {
+    EXPECT_EQ(js_trim(""), "");
+}
+
+TEST(JsTrimTest, StopsAtMalformedBytes) {
+    EXPECT_EQ(js_trim(" \xE3\x80 x \x80 "), "\xE3\x80 x \x80");
+    // Continuation bytes of trimmed leading whitespace must not be mistaken for the tail.
+    EXPECT_EQ(js_trim("\xE3\x80\x80\x80"), "\x80");
+}

@@ -46,34 +46,6 @@ TEST(EscapeXmlTest, KeepsEmbeddedNulBytes) {
     EXPECT_EQ(escape_xml(input), std::string("a\0&lt;", 6));
 }
 
-// --- js_trim ---
-
-TEST(JsTrimTest, RemovesAsciiWhitespaceOnBothEnds) {
-    EXPECT_EQ(js_trim(" \t\r\n\v\fhi there \n"), "hi there");
-}
-
-TEST(JsTrimTest, RemovesUnicodeWhitespaceJavaScriptTrims) {
-    // NBSP, ideographic space, BOM, narrow NBSP, line separator.
-    EXPECT_EQ(js_trim("\xC2\xA0\xE3\x80\x80\xEF\xBB\xBFhi\xE2\x80\xAF\xE2\x80\xA8"), "hi");
-}
-
-TEST(JsTrimTest, KeepsZeroWidthSpaceWhichIsNotWhitespaceInJavaScript) {
-    EXPECT_EQ(js_trim("\xE2\x80\x8Bhi"), "\xE2\x80\x8Bhi");
-}
-
-TEST(JsTrimTest, AllWhitespaceBecomesEmpty) {
-    EXPECT_EQ(js_trim(" \xC2\xA0 \n"), "");
-}
-TEST(JsTrimTest, EmptyStaysEmpty) {
-    EXPECT_EQ(js_trim(""), "");
-}
-
-TEST(JsTrimTest, StopsAtMalformedBytes) {
-    EXPECT_EQ(js_trim(" \xE3\x80 x \x80 "), "\xE3\x80 x \x80");
-    // Continuation bytes of trimmed leading whitespace must not be mistaken for the tail.
-    EXPECT_EQ(js_trim("\xE3\x80\x80\x80"), "\x80");
-}
-
 // --- strip_internal_tags (catalog: formatting › stripInternalTags) ---
 
 TEST(StripInternalTagsTest, StripsSingleLineBlock) {

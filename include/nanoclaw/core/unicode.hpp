@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Private text helpers that reproduce the JavaScript string semantics v1 relied on (String.trim's
+// Text helpers that reproduce the JavaScript string semantics v1 relied on (String.trim's
 // whitespace set, case-insensitive RegExp folding) over UTF-8 bytes, without locales or std::regex.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
-namespace nanoclaw::router::unicode {
+namespace nanoclaw::core::unicode {
 
 /// One decoded unit of a UTF-8 string: a code point, or (for a malformed byte) a value above
 /// U+10FFFF that is unique to that byte, so malformed input compares only with itself.
@@ -35,4 +35,4 @@ inline bool is_ascii_word_byte(unsigned char b) {
     return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';
 }
 
-} // namespace nanoclaw::router::unicode
+} // namespace nanoclaw::core::unicode

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "unicode.hpp"
+#include "nanoclaw/core/unicode.hpp"
 
-namespace nanoclaw::router::unicode {
+namespace nanoclaw::core::unicode {
 namespace {
 
 bool is_continuation(unsigned char b) {
@@ -103,4 +103,4 @@ bool is_js_whitespace(char32_t c) {
     return c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
-} // namespace nanoclaw::router::unicode
+} // namespace nanoclaw::core::unicode

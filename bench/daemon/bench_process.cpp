@@ -2,10 +2,7 @@
 #include "bench_process.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 namespace nanoclaw::bench {
 namespace fs = std::filesystem;
@@ -29,19 +25,6 @@ long long monotonic_ns() {
     return static_cast<long long>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
 }
 
-namespace {
-int connect_unix(const fs::path& socket) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-} // namespace
 
 Daemon::Daemon(fs::path root, std::map<std::string, std::string> env) : root_(std::move(root)) {
     fs::create_directories(root_ / "home");
@@ -74,7 +57,7 @@ double Daemon::start() {
     }
     const auto socket = root_ / "data" / "nanoclawd.sock";
     while (true) {
-        if (const int fd = connect_unix(socket); fd >= 0) {
+        if (const int fd = testing::connect_unix(socket); fd >= 0) {
             ::close(fd);
             return static_cast<double>(monotonic_ns() - t0) / 1e6;
         }
@@ -115,42 +98,12 @@ ProcStats Daemon::stats() const {
     return s;
 }
 
-Client::Client(const fs::path& socket) : fd_(connect_unix(socket)) {
-    if (fd_ < 0) throw std::runtime_error("cannot connect to " + socket.string());
-}
-
-Client::~Client() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-void Client::send_line(const std::string& line) {
-    const auto data = line + "\n";
-    if (::write(fd_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
-        throw std::runtime_error("socket write failed");
-    }
+Client::Client(const fs::path& socket) : testing::LocalClient(socket) {
+    if (!connected()) throw std::runtime_error("cannot connect to " + socket.string());
 }
 
 void Client::say(const std::string& chat, const std::string& text) {
-    send_line(nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", "bench"}, {"text", text}}.dump());
-}
-
-std::optional<std::string> Client::next_reply(std::chrono::milliseconds limit) {
-    const auto deadline = monotonic_ns() + limit.count() * 1'000'000LL;
-    while (true) {
-        for (auto nl = buffer_.find('\n'); nl != std::string::npos; nl = buffer_.find('\n')) {
-            auto line = nlohmann::json::parse(buffer_.substr(0, nl), nullptr, false);
-            buffer_.erase(0, nl + 1);
-            if (line.is_object() && line.value("type", "") == "message") return line.value("text", "");
-        }
-        const long long left_ms = (deadline - monotonic_ns()) / 1'000'000LL;
-        if (left_ms <= 0) return std::nullopt;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left_ms)) <= 0) return std::nullopt;
-        char buf[65536];
-        const auto n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) return std::nullopt;
-        buffer_.append(buf, static_cast<std::size_t>(n));
-    }
+    if (!testing::LocalClient::say(chat, text, "bench")) throw std::runtime_error("socket write failed");
 }
 
 } // namespace nanoclaw::bench

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "local_client.hpp"
+
 namespace nanoclaw::bench {
 
 long long monotonic_ns();
@@ -42,19 +44,11 @@ private:
     pid_t pid_ = -1;
 };
 
-/// A blocking JSON-lines client of the local socket.
-class Client {
+/// A client of the local socket that must connect (the benchmark cannot go on without it).
+class Client : public testing::LocalClient {
 public:
     explicit Client(const std::filesystem::path& socket);
-    ~Client();
-    void send_line(const std::string& line);
     void say(const std::string& chat, const std::string& text);
-    /// Next "message" line's text (skips typing); nullopt after `limit`.
-    std::optional<std::string> next_reply(std::chrono::milliseconds limit);
-
-private:
-    int fd_ = -1;
-    std::string buffer_;
 };
 
 } // namespace nanoclaw::bench

@@ -2,10 +2,7 @@
 #include "daemon_harness.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,18 +21,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-int connect_unix(const fs::path& socket) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 std::string read_all(const fs::path& file) {
     std::ifstream in(file);
@@ -150,63 +135,6 @@ std::vector<std::vector<std::string>> DaemonProcess::runs() const {
 }
 
 std::string DaemonProcess::log() const { return read_all(root_ / "daemon.log"); }
-
-ChatClient::ChatClient(const fs::path& socket) : fd_(connect_unix(socket)) {}
-
-ChatClient::~ChatClient() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-void ChatClient::subscribe(const std::string& chat) {
-    const auto line = nlohmann::json{{"type", "subscribe"}, {"chat", chat}}.dump() + "\n";
-    (void)!::write(fd_, line.data(), line.size());
-}
-
-void ChatClient::say(const std::string& chat, const std::string& text) {
-    const auto line =
-        nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", "tester"}, {"text", text}}.dump() + "\n";
-    (void)!::write(fd_, line.data(), line.size());
-}
-
-std::optional<std::string> ChatClient::next_line(std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (true) {
-        if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
-            std::string line = buffer_.substr(0, nl);
-            buffer_.erase(0, nl + 1);
-            return line;
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0 || fd_ < 0) return std::nullopt;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
-        char buf[4096];
-        const auto n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) return std::nullopt;
-        buffer_.append(buf, static_cast<std::size_t>(n));
-    }
-}
-
-std::optional<std::string> ChatClient::next_reply(std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        auto line = next_line(std::max(left, 0ms));
-        if (!line) return std::nullopt;
-        auto j = nlohmann::json::parse(*line, nullptr, false);
-        if (j.is_object() && j.value("type", "") == "message") return j.value("text", "");
-    }
-}
-
-std::vector<std::string> ChatClient::replies_for(std::chrono::milliseconds limit) {
-    std::vector<std::string> out;
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (auto r = next_reply(std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero())))) {
-        out.push_back(*r);
-    }
-    return out;
-}
 
 void write_ipc_request(const fs::path& root, const std::string& folder, const std::string& kind,
                        const std::string& name, const std::string& json) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "local_client.hpp"
+
 namespace nanoclaw::testing {
 
 /// One nanoclawd process with its own root, HOME and fake-runtime record file.
@@ -41,24 +43,8 @@ private:
     pid_t pid_ = -1;
 };
 
-/// A blocking line client of the local socket.
-class ChatClient {
-public:
-    explicit ChatClient(const std::filesystem::path& socket);
-    ~ChatClient();
-    bool connected() const { return fd_ >= 0; }
-    void subscribe(const std::string& chat);
-    void say(const std::string& chat, const std::string& text);
-    /// Next reply text of type "message" within `limit`, skipping typing lines.
-    std::optional<std::string> next_reply(std::chrono::milliseconds limit);
-    /// Every reply text that arrives within `limit`.
-    std::vector<std::string> replies_for(std::chrono::milliseconds limit);
-
-private:
-    std::optional<std::string> next_line(std::chrono::milliseconds limit);
-    int fd_ = -1;
-    std::string buffer_;
-};
+/// The local-socket client the tests talk through (shared with the daemon benchmark).
+using ChatClient = LocalClient;
 
 /// Path of the fake runtime CLI in the source tree.
 std::filesystem::path fake_runtime_path();

@@ -1,8 +1,40 @@
 # All dependencies come from Debian packages (scripts/install-deps.sh installs them).
 find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)
+
+# NANOCLAW_STATIC_DEPS (on in the release preset): SQLite and OpenSSL from their static archives
+# when the system has them. Loading libcrypto alone costs ~110 page faults at every start (its
+# relocations), which in a VM is several milliseconds; measured with bench_daemon: start-up
+# 28 -> 23 ms, idle RSS 10.5 -> 10.2 MB. Falls back to the shared libraries otherwise.
+option(NANOCLAW_STATIC_DEPS "Link SQLite and OpenSSL statically when their archives exist" OFF)
+if(NANOCLAW_STATIC_DEPS)
+  set(OPENSSL_USE_STATIC_LIBS TRUE)
+  # A build tree configured before the option was on has the shared paths cached.
+  foreach(var OPENSSL_SSL_LIBRARY OPENSSL_CRYPTO_LIBRARY)
+    if(DEFINED CACHE{${var}} AND NOT "${${var}}" MATCHES "\\.a$")
+      unset(${var} CACHE)
+    endif()
+  endforeach()
+  find_package(OpenSSL QUIET)
+  if(NOT OPENSSL_FOUND) # no archives here: the shared libraries will do
+    unset(OPENSSL_USE_STATIC_LIBS)
+    unset(OPENSSL_SSL_LIBRARY CACHE)
+    unset(OPENSSL_CRYPTO_LIBRARY CACHE)
+  endif()
+endif()
 find_package(OpenSSL REQUIRED)
 find_package(SQLiteCpp REQUIRED)
+if(NANOCLAW_STATIC_DEPS AND TARGET SQLite::SQLite3)
+  find_library(NANOCLAW_SQLITE3_ARCHIVE NAMES libsqlite3.a)
+  if(NANOCLAW_SQLITE3_ARCHIVE)
+    set_target_properties(SQLite::SQLite3 PROPERTIES IMPORTED_LOCATION "${NANOCLAW_SQLITE3_ARCHIVE}"
+      INTERFACE_LINK_LIBRARIES "Threads::Threads;m;dl")
+  endif()
+endif()
+if(NANOCLAW_STATIC_DEPS)
+  message(STATUS "nanoclaw: static deps: OpenSSL ${OPENSSL_CRYPTO_LIBRARY}, SQLite "
+          "${NANOCLAW_SQLITE3_ARCHIVE}")
+endif()
 find_package(nlohmann_json 3 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)

@@ -125,7 +125,7 @@ bool looks_like_zone_name(std::string_view tz) {
 
 // A compiled zone file: regular and starting with the TZif magic.
 bool is_zone_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // never blocks on a FIFO
     if (fd < 0) return false;
     struct stat st {};
     char magic[4] = {};

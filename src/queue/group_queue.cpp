@@ -225,15 +225,22 @@ void GroupQueue::drain_group(const std::string& jid) {
         drain_waiting();
         return;
     }
+    if (!start_pending(jid, s)) drain_waiting();
+}
+
+bool GroupQueue::start_pending(const std::string& jid, GroupState& s) {
+    // Tasks first: they will not be rediscovered, while messages stay in the database.
     if (!s.pending_tasks.empty()) {
         auto task = std::move(s.pending_tasks.front());
         s.pending_tasks.pop_front();
         start_task_run(jid, std::move(task));
-    } else if (s.pending_messages) {
-        start_message_run(jid);
-    } else {
-        drain_waiting();
+        return true;
     }
+    if (s.pending_messages) {
+        start_message_run(jid);
+        return true;
+    }
+    return false;
 }
 
 void GroupQueue::drain_waiting() {
@@ -242,13 +249,7 @@ void GroupQueue::drain_waiting() {
         waiting_.pop_front();
         auto& s = state(jid);
         if (s.active) continue; // its own drain will pick the work up
-        if (!s.pending_tasks.empty()) {
-            auto task = std::move(s.pending_tasks.front());
-            s.pending_tasks.pop_front();
-            start_task_run(jid, std::move(task));
-        } else if (s.pending_messages) {
-            start_message_run(jid);
-        }
+        start_pending(jid, s);
     }
 }
 

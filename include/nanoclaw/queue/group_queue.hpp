@@ -100,6 +100,8 @@ private:
     void schedule_retry(const std::string& jid);
     void drain_group(const std::string& jid);
     void drain_waiting();
+    /// Starts the group's next pending task, else its pending messages; false if it has none.
+    bool start_pending(const std::string& jid, GroupState& s);
     bool has_work(const GroupState& s) const;
     void add_waiting(const std::string& jid);
     bool write_input_file(const GroupState& s, const std::string& name, const std::string& body);

@@ -148,8 +148,8 @@ awaitable<void> Daemon::shutdown(int signo) {
 } // namespace
 
 int run_daemon(const core::Config& config) {
-    // 0. The tz database loads in the background while the steps below run.
-    const auto zone_preload = scheduler::preload_zone_database();
+    // Loads the tz database once the daemon is ready (step 12); joined when run_daemon returns.
+    std::jthread zone_preload;
 
     // 1. Directory layout: everything below lives in root/{store,groups,data}.
     ensure_layout(config);
@@ -191,7 +191,7 @@ int run_daemon(const core::Config& config) {
     });
 
     // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
-    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
+    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm, std::jthread& preload) -> awaitable<void> {
         co_await dm.connect_channels();
         if (dm.channels.empty()) {
             spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
@@ -206,7 +206,10 @@ int run_daemon(const core::Config& config) {
         spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}", dm.config.root.string(),
                      dm.config.assistant_name, dm.config.timezone, dm.groups.all().size(),
                      dm.proxy.bind_host(), dm.proxy.port());
-    }(d));
+        // After "ready", so it does not compete with start-up for the CPU; the first zone
+        // lookup (a prompt's timestamps, a cron task) waits for it if it comes sooner.
+        preload = scheduler::preload_zone_database();
+    }(d, zone_preload));
 
     d.io.run();
     spdlog::info("stopped");

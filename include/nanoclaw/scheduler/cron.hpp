@@ -55,8 +55,8 @@ tl::expected<const date::time_zone*, std::string> find_zone(std::string_view nam
 const date::time_zone& zone_or_utc(std::string_view name);
 
 /// Loads the tz database on a short-lived thread. Its first use walks the whole zoneinfo tree
-/// (~20 ms here); started first thing, that overlaps the rest of start-up instead of delaying
-/// "ready" or the first message. The returned thread joins when it goes out of scope.
+/// (~20 ms here); started once the daemon is ready, that happens while it waits for its first
+/// message instead of delaying "ready" or that message. The thread joins when it goes out of scope.
 std::jthread preload_zone_database();
 
 } // namespace nanoclaw::scheduler

@@ -32,12 +32,15 @@ struct Percentiles {
 Percentiles percentiles(std::vector<double> v) {
     if (v.empty()) return {};
     std::sort(v.begin(), v.end());
-    auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))]; };
+    auto at = [&](double q) {
+        return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
+    };
     return {at(0.50), at(0.99)};
 }
 
 fs::path fresh_root(const std::string& name) {
-    auto dir = fs::temp_directory_path() / ("nanoclaw-bench-" + name + "-" + std::to_string(::getpid()));
+    auto dir =
+        fs::temp_directory_path() / ("nanoclaw-bench-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
@@ -82,11 +85,13 @@ void bench_ipc(const fs::path& root, int n, nlohmann::json& out) {
         const auto t0 = monotonic_ns();
         {
             std::ofstream f(dir / (name + ".tmp"));
-            f << nlohmann::json{{"type", "message"}, {"chatJid", "local:main"}, {"text", text}}.dump();
+            f << nlohmann::json{{"type", "message"}, {"chatJid", "local:main"}, {"text", text}}
+                     .dump();
         }
         fs::rename(dir / (name + ".tmp"), dir / name);
         auto reply = c.next_reply(10s);
-        if (!reply || *reply != text) throw std::runtime_error("IPC message not delivered: " + text);
+        if (!reply || *reply != text)
+            throw std::runtime_error("IPC message not delivered: " + text);
         lat.push_back(static_cast<double>(monotonic_ns() - t0) / 1e6);
     }
     const auto p = percentiles(lat);
@@ -99,16 +104,16 @@ void bench_idle(Daemon& d, int seconds, nlohmann::json& out) {
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
     const auto b = d.stats();
     const double minutes = seconds / 60.0;
-    out["idle"] = {{"seconds", seconds},
-                   {"rss_kb", b.rss_kb},
-                   {"rss_anon_kb", b.rss_anon_kb},
-                   {"rss_file_kb", b.rss_file_kb},
-                   {"threads", b.threads},
-                   {"cpu_ms", (b.cpu_seconds - a.cpu_seconds) * 1000},
-                   {"wakeups_per_minute",
-                    static_cast<double>(b.voluntary_switches + b.involuntary_switches - a.voluntary_switches -
-                                        a.involuntary_switches) /
-                        minutes}};
+    out["idle"] = {
+        {"seconds", seconds},
+        {"rss_kb", b.rss_kb},
+        {"rss_anon_kb", b.rss_anon_kb},
+        {"rss_file_kb", b.rss_file_kb},
+        {"threads", b.threads},
+        {"cpu_ms", (b.cpu_seconds - a.cpu_seconds) * 1000},
+        {"wakeups_per_minute", static_cast<double>(b.voluntary_switches + b.involuntary_switches -
+                                                   a.voluntary_switches - a.involuntary_switches) /
+                                   minutes}};
 }
 
 long long count_messages(const fs::path& root, const std::string& like) {
@@ -123,17 +128,20 @@ long long count_messages(const fs::path& root, const std::string& like) {
 bool all_answered(const fs::path& root) {
     SQLite::Database db((root / "store" / "messages.db").string(), SQLite::OPEN_READWRITE);
     db.setBusyTimeout(2000);
-    SQLite::Statement q(db, "SELECT (SELECT MAX(rowid) FROM messages WHERE chat_jid = 'local:main') <= "
-                            "json_extract((SELECT value FROM router_state WHERE key = 'delivery_cursors'), "
-                            "'$.\"local:main\".seq')");
+    SQLite::Statement q(
+        db, "SELECT (SELECT MAX(rowid) FROM messages WHERE chat_jid = 'local:main') <= "
+            "json_extract((SELECT value FROM router_state WHERE key = 'delivery_cursors'), "
+            "'$.\"local:main\".seq')");
     return q.executeStep() && q.getColumn(0).getInt() == 1;
 }
 
 void bench_burst(Daemon& d, const fs::path& root, int n, nlohmann::json& out) {
     Client c(root / "data" / "nanoclawd.sock");
     const auto t0 = monotonic_ns();
-    for (int i = 0; i < n; ++i) c.say("main", "burst " + std::to_string(i));
-    while (count_messages(root, "burst %") < n) std::this_thread::sleep_for(1ms);
+    for (int i = 0; i < n; ++i)
+        c.say("main", "burst " + std::to_string(i));
+    while (count_messages(root, "burst %") < n)
+        std::this_thread::sleep_for(1ms);
     const double store_s = static_cast<double>(monotonic_ns() - t0) / 1e9;
     const auto deadline = monotonic_ns() + 120'000'000'000LL;
     while (!all_answered(root) && monotonic_ns() < deadline) {
@@ -155,8 +163,13 @@ void populate_large(const fs::path& root) {
     for (int g = 0; g < 1000; ++g) {
         const std::string jid = "local:g" + std::to_string(g);
         db.store_chat_metadata(jid, core::format_iso(base), jid, std::string("local"), false);
-        core::RegisteredGroup group{"group " + std::to_string(g), "g" + std::to_string(g), "@Andy",
-                                    core::format_iso(base), {}, {}, g == 0 ? std::optional(true) : std::nullopt};
+        core::RegisteredGroup group{"group " + std::to_string(g),
+                                    "g" + std::to_string(g),
+                                    "@Andy",
+                                    core::format_iso(base),
+                                    {},
+                                    {},
+                                    g == 0 ? std::optional(true) : std::nullopt};
         db.set_registered_group(jid, group);
         for (int m = 0; m < 100; ++m) {
             core::NewMessage msg;
@@ -175,7 +188,9 @@ void populate_large(const fs::path& root) {
 void print_table(const nlohmann::json& r) {
     std::printf("%-40s %12s %12s\n", "metric", "p50 / value", "p99");
     auto row = [&](const char* name, const char* key) {
-        if (r.contains(key)) std::printf("%-40s %12.3f %12.3f\n", name, r[key]["p50"].get<double>(), r[key]["p99"].get<double>());
+        if (r.contains(key))
+            std::printf("%-40s %12.3f %12.3f\n", name, r[key]["p50"].get<double>(),
+                        r[key]["p99"].get<double>());
     };
     row("message -> runtime exec (ms)", "message_to_exec_ms");
     row("container output -> channel (ms)", "output_to_channel_ms");
@@ -190,9 +205,11 @@ void print_table(const nlohmann::json& r) {
     val("idle CPU (ms over the window)", r["idle"]["cpu_ms"].get<double>());
     val("idle wake-ups per minute", r["idle"]["wakeups_per_minute"].get<double>());
     val("burst: messages stored per second", r["burst"]["stored_per_second"].get<double>());
-    val("burst: seconds until all answered", r["burst"]["seconds_until_all_answered"].get<double>());
+    val("burst: seconds until all answered",
+        r["burst"]["seconds_until_all_answered"].get<double>());
     val("burst: peak RSS (MB)", r["burst"]["peak_rss_kb"].get<double>() / 1024);
-    std::printf("burst: every message reached the agent: %s\n", r["burst"]["all_reached_agent"].get<bool>() ? "yes" : "NO");
+    std::printf("burst: every message reached the agent: %s\n",
+                r["burst"]["all_reached_agent"].get<bool>() ? "yes" : "NO");
 }
 
 } // namespace
@@ -200,7 +217,8 @@ void print_table(const nlohmann::json& r) {
 int main(int argc, char** argv) {
     int messages = 1000, idle_seconds = 60, gap_ms = 10;
     std::string json_file;
-    const char* usage = "usage: bench_daemon [--messages N] [--idle-seconds S] [--gap-ms G] [--json FILE]\n";
+    const char* usage =
+        "usage: bench_daemon [--messages N] [--idle-seconds S] [--gap-ms G] [--json FILE]\n";
     for (int i = 1; i < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--help" || flag == "-h") {
@@ -212,10 +230,14 @@ int main(int argc, char** argv) {
             return 2;
         }
         try {
-            if (flag == "--messages") messages = std::stoi(argv[i + 1]);
-            else if (flag == "--idle-seconds") idle_seconds = std::stoi(argv[i + 1]);
-            else if (flag == "--gap-ms") gap_ms = std::stoi(argv[i + 1]);
-            else if (flag == "--json") json_file = argv[i + 1];
+            if (flag == "--messages")
+                messages = std::stoi(argv[i + 1]);
+            else if (flag == "--idle-seconds")
+                idle_seconds = std::stoi(argv[i + 1]);
+            else if (flag == "--gap-ms")
+                gap_ms = std::stoi(argv[i + 1]);
+            else if (flag == "--json")
+                json_file = argv[i + 1];
             else {
                 std::fprintf(stderr, "unknown option %s\n%s", flag.c_str(), usage);
                 return 2;

@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-
 namespace nanoclaw::bench {
 namespace fs = std::filesystem;
 
@@ -25,25 +24,34 @@ long long monotonic_ns() {
     return static_cast<long long>(ts.tv_sec) * 1'000'000'000LL + ts.tv_nsec;
 }
 
-
 Daemon::Daemon(fs::path root, std::map<std::string, std::string> env) : root_(std::move(root)) {
     fs::create_directories(root_ / "home");
-    env_ = {{"HOME", (root_ / "home").string()}, {"PATH", "/usr/bin:/bin"}, {"TZ", "UTC"},
-            {"LOG_LEVEL", "warn"}, {"CONTAINER_RUNTIME_BIN", BENCH_FAKE_RUNTIME},
-            {"CREDENTIAL_PROXY_PORT", "0"}, {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
+    env_ = {{"HOME", (root_ / "home").string()},
+            {"PATH", "/usr/bin:/bin"},
+            {"TZ", "UTC"},
+            {"LOG_LEVEL", "warn"},
+            {"CONTAINER_RUNTIME_BIN", BENCH_FAKE_RUNTIME},
+            {"CREDENTIAL_PROXY_PORT", "0"},
+            {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
             {"MAX_CONCURRENT_CONTAINERS", "5"}};
-    for (auto& [k, v] : env) env_[k] = v;
+    for (auto& [k, v] : env)
+        env_[k] = v;
 }
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+    stop();
+}
 
 double Daemon::start() {
     std::vector<std::string> strings;
-    for (auto& [k, v] : env_) strings.push_back(k + "=" + v);
+    for (auto& [k, v] : env_)
+        strings.push_back(k + "=" + v);
     std::vector<char*> envp;
-    for (auto& s : strings) envp.push_back(s.data());
+    for (auto& s : strings)
+        envp.push_back(s.data());
     envp.push_back(nullptr);
-    const std::string bin = NANOCLAWD_PATH, root = root_.string(), log = (root_ / "daemon.log").string();
+    const std::string bin = NANOCLAWD_PATH, root = root_.string(),
+                      log = (root_ / "daemon.log").string();
     const auto t0 = monotonic_ns();
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -62,7 +70,8 @@ double Daemon::start() {
             return static_cast<double>(monotonic_ns() - t0) / 1e6;
         }
         int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) throw std::runtime_error("nanoclawd exited; see " + log);
+        if (::waitpid(pid_, &status, WNOHANG) == pid_)
+            throw std::runtime_error("nanoclawd exited; see " + log);
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
 }
@@ -94,7 +103,9 @@ ProcStats Daemon::stats() const {
     std::string content((std::istreambuf_iterator<char>(stat)), {});
     std::istringstream fields(content.substr(content.rfind(')') + 2));
     std::vector<std::string> f((std::istream_iterator<std::string>(fields)), {});
-    if (f.size() > 12) s.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    if (f.size() > 12)
+        s.cpu_seconds =
+            (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
     return s;
 }
 
@@ -103,7 +114,8 @@ Client::Client(const fs::path& socket) : testing::LocalClient(socket) {
 }
 
 void Client::say(const std::string& chat, const std::string& text) {
-    if (!testing::LocalClient::say(chat, text, "bench")) throw std::runtime_error("socket write failed");
+    if (!testing::LocalClient::say(chat, text, "bench"))
+        throw std::runtime_error("socket write failed");
 }
 
 } // namespace nanoclaw::bench

@@ -29,7 +29,7 @@ struct ProcStats {
 
 /// A nanoclawd child with the bench fake runtime.
 class Daemon {
-public:
+  public:
     Daemon(std::filesystem::path root, std::map<std::string, std::string> env = {});
     ~Daemon();
     /// Starts it and returns the time until its socket accepted a connection (ms).
@@ -38,7 +38,7 @@ public:
     pid_t pid() const { return pid_; }
     ProcStats stats() const;
 
-private:
+  private:
     std::filesystem::path root_;
     std::map<std::string, std::string> env_;
     pid_t pid_ = -1;
@@ -46,7 +46,7 @@ private:
 
 /// A client of the local socket that must connect (the benchmark cannot go on without it).
 class Client : public testing::LocalClient {
-public:
+  public:
     explicit Client(const std::filesystem::path& socket);
     void say(const std::string& chat, const std::string& text);
 };

@@ -90,24 +90,27 @@ std::optional<int> decode_status(int raw) {
 }
 
 // The inherited environment with `extra` added; an extra entry replaces an inherited one.
-std::vector<std::string> merged_environment(
-    const std::vector<std::pair<std::string, std::string>>& extra) {
+std::vector<std::string>
+merged_environment(const std::vector<std::pair<std::string, std::string>>& extra) {
     std::vector<std::string> env;
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         const std::string_view entry(*e);
         const auto name = entry.substr(0, entry.find('='));
         bool replaced = false;
-        for (const auto& kv : extra) replaced = replaced || kv.first == name;
+        for (const auto& kv : extra)
+            replaced = replaced || kv.first == name;
         if (!replaced) env.emplace_back(entry);
     }
-    for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
+    for (const auto& [name, value] : extra)
+        env.push_back(name + "=" + value);
     return env;
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> out;
     out.reserve(strings.size() + 1);
-    for (auto& s : strings) out.push_back(s.data());
+    for (auto& s : strings)
+        out.push_back(s.data());
     out.push_back(nullptr);
     return out;
 }
@@ -175,10 +178,11 @@ ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     const bool is_path = options.binary.find('/') != std::string::npos;
     const int rc = is_path ? ::posix_spawn(&s.pid, options.binary.c_str(), &fa.actions, &sa.attr,
                                            argv.data(), envp.data())
-                           : ::posix_spawnp(&s.pid, options.binary.c_str(), &fa.actions,
-                                            &sa.attr, argv.data(), envp.data());
+                           : ::posix_spawnp(&s.pid, options.binary.c_str(), &fa.actions, &sa.attr,
+                                            argv.data(), envp.data());
     if (rc != 0) {
-        if (!is_path && rc == ENOENT) throw std::runtime_error("spawn " + options.binary + " ENOENT");
+        if (!is_path && rc == ENOENT)
+            throw std::runtime_error("spawn " + options.binary + " ENOENT");
         throw std::runtime_error("spawn " + options.binary + " failed: " + std::strerror(rc));
     }
     s.in.assign(in.take_write());
@@ -241,6 +245,8 @@ void ChildProcess::kill() {
     if (!state_->exited && state_->pid > 0) ::kill(state_->pid, SIGKILL);
 }
 
-int ChildProcess::pid() const { return state_->pid; }
+int ChildProcess::pid() const {
+    return state_->pid;
+}
 
 } // namespace nanoclaw::container::detail

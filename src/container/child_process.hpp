@@ -21,7 +21,7 @@ struct SpawnOptions {
 };
 
 class ChildProcess {
-public:
+  public:
     /// Spawns the child. Throws std::runtime_error when it cannot be started (e.g. "spawn
     /// docker ENOENT"). Every pipe end is close-on-exec, so concurrent children never inherit
     /// each other's stdin (which would keep a container from ever seeing EOF).
@@ -52,7 +52,7 @@ public:
 
     struct State; ///< opaque; defined in child_process.cpp
 
-private:
+  private:
     std::shared_ptr<State> state_;
 };
 

@@ -29,7 +29,7 @@ namespace {
 
 // Calls the proxy's release() when the run ends, whichever way it ends.
 class ReleaseGuard {
-public:
+  public:
     explicit ReleaseGuard(std::function<void()> release) : release_(std::move(release)) {}
     ~ReleaseGuard() {
         if (release_) release_();
@@ -37,7 +37,7 @@ public:
     ReleaseGuard(const ReleaseGuard&) = delete;
     ReleaseGuard& operator=(const ReleaseGuard&) = delete;
 
-private:
+  private:
     std::function<void()> release_;
 };
 
@@ -77,8 +77,8 @@ void write_log_file(const core::Config& config, const core::RegisteredGroup& gro
 ContainerRunner::ContainerRunner(asio::io_context& io, const core::Config& config,
                                  Settings settings, CredentialSource credentials,
                                  MountSecurity& mount_security, const core::Clock& clock)
-    : impl_(std::make_unique<Impl>(Impl{io, config, std::move(settings), std::move(credentials),
-                                        mount_security, clock})) {
+    : impl_(std::make_unique<Impl>(
+          Impl{io, config, std::move(settings), std::move(credentials), mount_security, clock})) {
     // A container that dies before reading stdin must yield EPIPE, not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
 }
@@ -107,8 +107,8 @@ PreparedRun prepare_run(const ContainerRunner::Impl& impl, MountSecurity& securi
     const bool is_main = input.is_main;
     std::vector<VolumeMount> extras;
     if (group.container_config && !group.container_config->additional_mounts.empty()) {
-        extras = security.validate_all(group.container_config->additional_mounts, group.name,
-                                       is_main);
+        extras =
+            security.validate_all(group.container_config->additional_mounts, group.name, is_main);
     }
     PreparedRun run;
     run.prepared = prepare_host(cfg, impl.settings, group, is_main, extras);
@@ -182,13 +182,19 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
         spdlog::error("Container spawn error for {}: {}", group.folder, *result.spawn_error);
         co_return spawn_error(*result.spawn_error);
     }
-    RunFacts facts{result.timed_out, result.had_streaming_output, streaming, result.exit_code,
-                   result.latest_session_id, result.err.text(), result.out.text(),
+    RunFacts facts{result.timed_out,
+                   result.had_streaming_output,
+                   streaming,
+                   result.exit_code,
+                   result.latest_session_id,
+                   result.err.text(),
+                   result.out.text(),
                    config_timeout(impl.config, group).count()};
     auto data = log_data(impl, group, input, run, result);
     data.started = started;
     data.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - steady_start).count();
+                           std::chrono::steady_clock::now() - steady_start)
+                           .count();
     data.facts = facts;
     write_log_file(impl.config, group, data);
     auto outcome = decide_outcome(facts);

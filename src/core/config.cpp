@@ -35,26 +35,27 @@ std::filesystem::path home_directory(const EnvMap& env) {
 }
 
 // Integer setting parsed like JS parseInt. A missing value keeps the default silently; a value
-// with no digits keeps the default with a warning (v1 would turn it into NaN, spec 10 §17 quirk 10).
+// with no digits keeps the default with a warning (v1 would turn it into NaN, spec 10 §17 quirk
+// 10).
 long long int_setting(const EnvMap& env, const std::string& key, long long def,
                       std::vector<std::string>& warnings) {
     auto raw = non_empty(env, key);
     if (!raw) return def;
     auto parsed = js_parse_int(*raw);
     if (!parsed) {
-        warnings.push_back(fmt::format("{} is not a number ({:?}); using the default {}", key,
-                                       *raw, def));
+        warnings.push_back(
+            fmt::format("{} is not a number ({:?}); using the default {}", key, *raw, def));
         return def;
     }
     return *parsed;
 }
 
-std::chrono::milliseconds timeout_setting(const EnvMap& env, const std::string& key,
-                                          long long def, std::vector<std::string>& warnings) {
+std::chrono::milliseconds timeout_setting(const EnvMap& env, const std::string& key, long long def,
+                                          std::vector<std::string>& warnings) {
     long long v = int_setting(env, key, def, warnings);
     if (v <= 0) {
-        warnings.push_back(fmt::format("{} must be positive (got {}); using the default {}", key,
-                                       v, def));
+        warnings.push_back(
+            fmt::format("{} must be positive (got {}); using the default {}", key, v, def));
         v = def;
     }
     return std::chrono::milliseconds(v);
@@ -77,10 +78,12 @@ std::string resolve_timezone(const EnvMap& env, const std::map<std::string, std:
                              std::vector<std::string>& warnings) {
     std::vector<std::pair<std::string, std::string>> candidates;
     if (auto tz = non_empty(env, "TZ")) candidates.emplace_back("TZ", *tz);
-    if (auto it = dotenv.find("TZ"); it != dotenv.end()) candidates.emplace_back(".env TZ", it->second);
+    if (auto it = dotenv.find("TZ"); it != dotenv.end())
+        candidates.emplace_back(".env TZ", it->second);
     for (const auto& [source, tz] : candidates) {
         if (is_valid_timezone(tz)) return tz;
-        warnings.push_back(fmt::format("{}={:?} is not a valid IANA time zone; ignoring it", source, tz));
+        warnings.push_back(
+            fmt::format("{}={:?} is not a valid IANA time zone; ignoring it", source, tz));
     }
     return system_timezone();
 }
@@ -125,7 +128,8 @@ bool looks_like_zone_name(std::string_view tz) {
 
 // A compiled zone file: regular and starting with the TZif magic.
 bool is_zone_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // never blocks on a FIFO
+    const int fd =
+        ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // never blocks on a FIFO
     if (fd < 0) return false;
     struct stat st {};
     char magic[4] = {};
@@ -160,7 +164,8 @@ std::string system_timezone() {
     std::ifstream file("/etc/timezone");
     std::string name;
     if (file && std::getline(file, name)) {
-        while (!name.empty() && (name.back() == ' ' || name.back() == '\r')) name.pop_back();
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\r'))
+            name.pop_back();
         if (is_valid_timezone(name)) return name;
     }
     return "UTC";
@@ -192,7 +197,8 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     c.sender_allowlist_path = c.home_dir / ".config" / "nanoclaw" / "sender-allowlist.json";
 
     // Only these non-secret keys are read from .env by config (spec 10 §1, §16.1).
-    const auto dotenv = read_env_file(c.root / ".env", {"ASSISTANT_NAME", "ASSISTANT_HAS_OWN_NUMBER", "TZ"});
+    const auto dotenv =
+        read_env_file(c.root / ".env", {"ASSISTANT_NAME", "ASSISTANT_HAS_OWN_NUMBER", "TZ"});
     auto from_env_or_file = [&](const std::string& key) -> std::optional<std::string> {
         if (auto v = non_empty(env, key)) return v;
         if (auto it = dotenv.find(key); it != dotenv.end()) return it->second;
@@ -216,8 +222,8 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     } else if (runtime == "podman") {
         c.container_runtime = RuntimeKind::podman;
     } else {
-        throw FatalError(fmt::format(
-            "CONTAINER_RUNTIME must be \"docker\" or \"podman\" (got {:?})", runtime));
+        throw FatalError(
+            fmt::format("CONTAINER_RUNTIME must be \"docker\" or \"podman\" (got {:?})", runtime));
     }
     c.container_runtime_bin = non_empty(env, "CONTAINER_RUNTIME_BIN").value_or(runtime);
     c.container_cpus = non_empty(env, "CONTAINER_CPUS");
@@ -232,7 +238,8 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     c.credential_proxy_host = non_empty(env, "CREDENTIAL_PROXY_HOST");
 
     if (auto v = non_empty(env, "LOCAL_CHANNEL")) c.local_channel = !flag_off(*v);
-    c.telegram_api_base_url = non_empty(env, "TELEGRAM_API_BASE_URL").value_or(c.telegram_api_base_url);
+    c.telegram_api_base_url =
+        non_empty(env, "TELEGRAM_API_BASE_URL").value_or(c.telegram_api_base_url);
 
     c.log_level = non_empty(env, "LOG_LEVEL").value_or("info");
     if (auto f = non_empty(env, "NANOCLAW_LOG_FILE")) c.log_file = std::filesystem::path(*f);

@@ -35,7 +35,8 @@ void ensure_layout(const core::Config& config) {
                                 config.data_dir / "ipc", config.data_dir / "sessions"}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
-        if (ec) throw core::FatalError("cannot create directory " + dir.string() + ": " + ec.message());
+        if (ec)
+            throw core::FatalError("cannot create directory " + dir.string() + ": " + ec.message());
     }
 }
 
@@ -48,9 +49,12 @@ struct Daemon {
           store(store::Store::open(cfg.store_dir / "messages.db",
                                    store::StoreOptions(clock, cfg.assistant_name, cfg.data_dir))),
           groups(store, cfg), cursors(store, cfg.assistant_name, cfg.max_messages_per_prompt),
-          proxy(io, proxy::load_settings(cfg, env), [this](const proxy::UsageRecord& u) { record_usage(u); }),
+          proxy(io, proxy::load_settings(cfg, env),
+                [this](const proxy::UsageRecord& u) { record_usage(u); }),
           mounts(cfg.mount_allowlist_path, cfg.home_dir, cfg.root),
-          runner(io, cfg, container_settings, [this](const std::string& f) { return open_run(f); }, mounts, clock),
+          runner(
+              io, cfg, container_settings, [this](const std::string& f) { return open_run(f); },
+              mounts, clock),
           queue(io, queue::QueueOptions{cfg.max_concurrent_containers, cfg.data_dir / "ipc"}),
           launcher(store, groups, runner, queue, cfg, clock), outbound(io.get_executor(), channels),
           allowlist(cfg.sender_allowlist_path),
@@ -62,13 +66,15 @@ struct Daemon {
           signals(io, SIGTERM, SIGINT) {}
 
     container::RunCredentials open_run(const std::string& folder) {
-        auto access = proxy.open_run(folder, container::proxy_host_for_containers(container_settings));
+        auto access =
+            proxy.open_run(folder, container::proxy_host_for_containers(container_settings));
         return {access.base_url, access.oauth, access.release};
     }
 
     void record_usage(const proxy::UsageRecord& u) {
         try {
-            store.record_usage({"", u.group_folder, u.model.empty() ? std::nullopt : std::optional(u.model),
+            store.record_usage({"", u.group_folder,
+                                u.model.empty() ? std::nullopt : std::optional(u.model),
                                 u.input_tokens, u.output_tokens, u.cache_creation_input_tokens,
                                 u.cache_read_input_tokens});
         } catch (const std::exception& e) {
@@ -132,7 +138,8 @@ awaitable<void> Daemon::shutdown(int signo) {
     ipc.stop();
     // Let running agents finish their turn (they get `_close`) within the grace period.
     const int left = co_await queue.drain(config.shutdown_grace);
-    for (const auto& name : queue.active_containers()) co_await runner.stop_container(name);
+    for (const auto& name : queue.active_containers())
+        co_await runner.stop_container(name);
     if (left > 0) spdlog::warn("{} agent run(s) did not finish within the grace period", left);
     for (auto& channel : channels) {
         try {
@@ -175,7 +182,8 @@ int run_daemon(const core::Config& config) {
     if (config.local_channel) d.groups.ensure_default_local_main();
     d.launcher.load_sessions();
     std::vector<std::string> jids;
-    for (const auto& [jid, g] : d.groups.all()) jids.push_back(jid);
+    for (const auto& [jid, g] : d.groups.all())
+        jids.push_back(jid);
     d.cursors.load(jids);
 
     // 5. Credential proxy, before any container can start.
@@ -191,25 +199,28 @@ int run_daemon(const core::Config& config) {
     });
 
     // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
-    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm, std::jthread& preload) -> awaitable<void> {
-        co_await dm.connect_channels();
-        if (dm.channels.empty()) {
-            spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
-            dm.exit_code = 1;
-            dm.io.stop();
-            co_return;
-        }
-        dm.tasks.start();
-        dm.ipc.start();
-        dm.queue.set_process_messages_fn([&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
-        dm.flow.recover();
-        spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}", dm.config.root.string(),
-                     dm.config.assistant_name, dm.config.timezone, dm.groups.all().size(),
-                     dm.proxy.bind_host(), dm.proxy.port());
-        // After "ready", so it does not compete with start-up for the CPU; the first zone
-        // lookup (a prompt's timestamps, a cron task) waits for it if it comes sooner.
-        preload = scheduler::preload_zone_database();
-    }(d, zone_preload));
+    core::spawn(
+        d.io.get_executor(), "start-up", [](Daemon& dm, std::jthread& preload) -> awaitable<void> {
+            co_await dm.connect_channels();
+            if (dm.channels.empty()) {
+                spdlog::critical(
+                    "no channels connected (enable LOCAL_CHANNEL or configure a channel)");
+                dm.exit_code = 1;
+                dm.io.stop();
+                co_return;
+            }
+            dm.tasks.start();
+            dm.ipc.start();
+            dm.queue.set_process_messages_fn(
+                [&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
+            dm.flow.recover();
+            spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
+                         dm.config.root.string(), dm.config.assistant_name, dm.config.timezone,
+                         dm.groups.all().size(), dm.proxy.bind_host(), dm.proxy.port());
+            // After "ready", so it does not compete with start-up for the CPU; the first zone
+            // lookup (a prompt's timestamps, a cron task) waits for it if it comes sooner.
+            preload = scheduler::preload_zone_database();
+        }(d, zone_preload));
 
     d.io.run();
     spdlog::info("stopped");

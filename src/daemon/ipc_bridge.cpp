@@ -16,19 +16,26 @@ IpcBridge::IpcBridge(store::Store& store, GroupDirectory& groups, Outbound& outb
     : store_(store), groups_(groups), outbound_(outbound), launcher_(launcher), tasks_(tasks),
       channels_(channels), config_(config), clock_(clock) {}
 
-const std::map<std::string, core::RegisteredGroup>& IpcBridge::registered_groups() { return groups_.all(); }
+const std::map<std::string, core::RegisteredGroup>& IpcBridge::registered_groups() {
+    return groups_.all();
+}
 
 awaitable<void> IpcBridge::send_message(std::string jid, std::string text) {
     co_await outbound_.send_or_throw(std::move(jid), std::move(text));
 }
 
-tl::expected<void, std::string> IpcBridge::register_group(const std::string& jid, core::RegisteredGroup group) {
+tl::expected<void, std::string> IpcBridge::register_group(const std::string& jid,
+                                                          core::RegisteredGroup group) {
     return groups_.register_group(jid, std::move(group));
 }
 
-std::optional<core::ScheduledTask> IpcBridge::get_task(const std::string& id) { return store_.get_task_by_id(id); }
+std::optional<core::ScheduledTask> IpcBridge::get_task(const std::string& id) {
+    return store_.get_task_by_id(id);
+}
 
-void IpcBridge::create_task(const core::ScheduledTask& task) { store_.create_task(task); }
+void IpcBridge::create_task(const core::ScheduledTask& task) {
+    store_.create_task(task);
+}
 
 void IpcBridge::update_task(const std::string& id, const ipc::TaskPatch& patch) {
     store::TaskUpdate update;
@@ -41,10 +48,12 @@ void IpcBridge::update_task(const std::string& id, const ipc::TaskPatch& patch) 
     store_.update_task(id, update);
 }
 
-void IpcBridge::delete_task(const std::string& id) { store_.delete_task(id); }
+void IpcBridge::delete_task(const std::string& id) {
+    store_.delete_task(id);
+}
 
-tl::expected<std::optional<std::string>, std::string> IpcBridge::first_run(const std::string& schedule_type,
-                                                                           const std::string& schedule_value) {
+tl::expected<std::optional<std::string>, std::string>
+IpcBridge::first_run(const std::string& schedule_type, const std::string& schedule_value) {
     return scheduler::compute_initial_next_run(schedule_type, schedule_value, clock_.now(),
                                                scheduler::zone_or_utc(config_.timezone));
 }
@@ -75,6 +84,8 @@ void IpcBridge::tasks_changed() {
     tasks_.tasks_changed();
 }
 
-std::string IpcBridge::now_iso() { return core::format_iso(clock_.now()); }
+std::string IpcBridge::now_iso() {
+    return core::format_iso(clock_.now());
+}
 
 } // namespace nanoclaw::daemon

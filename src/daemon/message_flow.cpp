@@ -16,7 +16,8 @@ namespace {
 std::vector<core::NewMessage> messages_of(const std::vector<store::StoredMessage>& rows) {
     std::vector<core::NewMessage> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back(r.message);
+    for (const auto& r : rows)
+        out.push_back(r.message);
     return out;
 }
 
@@ -24,8 +25,10 @@ std::vector<core::NewMessage> messages_of(const std::vector<store::StoredMessage
 
 /// One agent run's bookkeeping, shared with its output callback and idle timer.
 struct MessageFlow::RunState {
-    RunState(asio::io_context& io, std::string chat, std::string group_folder, AgentCursors::Position prompt_end)
-        : jid(std::move(chat)), folder(std::move(group_folder)), confirmed(std::move(prompt_end)), idle(io) {}
+    RunState(asio::io_context& io, std::string chat, std::string group_folder,
+             AgentCursors::Position prompt_end)
+        : jid(std::move(chat)), folder(std::move(group_folder)), confirmed(std::move(prompt_end)),
+          idle(io) {}
     std::string jid;
     std::string folder;
     AgentCursors::Position confirmed; ///< answered for sure: the prompt, or more after replies
@@ -53,7 +56,8 @@ void MessageFlow::on_inbound(core::NewMessage message) {
     try {
         p_.store.store_message_seq(message);
     } catch (const std::exception& e) {
-        spdlog::error("cannot store message chat={} id={} err={}", message.chat_jid, message.id, e.what());
+        spdlog::error("cannot store message chat={} id={} err={}", message.chat_jid, message.id,
+                      e.what());
         return;
     }
     note_seen(message.timestamp);
@@ -105,7 +109,8 @@ void MessageFlow::evaluate(const std::string& jid) {
 
 bool MessageFlow::try_pipe(const std::string& jid) {
     if (!p_.queue.is_active(jid)) return false;
-    const auto pending = p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, k_batch);
+    const auto pending =
+        p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, k_batch);
     if (pending.empty()) return false;
     const auto prompt = router::format_messages(messages_of(pending), p_.config.timezone);
     if (!p_.queue.send_message(jid, prompt)) return false;
@@ -117,7 +122,8 @@ bool MessageFlow::try_pipe(const std::string& jid) {
 
 void MessageFlow::recover() {
     for (const auto& [jid, group] : p_.groups.all()) {
-        if (!p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, 1).empty()) {
+        if (!p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, 1)
+                 .empty()) {
             spdlog::info("recovery: unanswered messages pending chat={}", jid);
             p_.queue.enqueue_message_check(jid);
         }
@@ -132,7 +138,8 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
         co_return true;
     }
     const core::RegisteredGroup group = *found;
-    const auto missed = p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, k_batch);
+    const auto missed =
+        p_.store.get_messages_after_seq(jid, p_.cursors.dispatched(jid), bot_prefix_, k_batch);
     if (missed.empty()) co_return true;
     if (group.needs_trigger() && !activates(group, jid, missed)) co_return true;
 
@@ -148,14 +155,17 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     input.chat_jid = jid;
     input.is_main = group.main();
     input.assistant_name = p_.config.assistant_name;
-    auto callback = [this, state](container::ContainerOutput out) { return on_output(state, std::move(out)); };
+    auto callback = [this, state](container::ContainerOutput out) {
+        return on_output(state, std::move(out));
+    };
     const auto result = co_await p_.launcher.run(group, jid, std::move(input), callback, true);
     state->idle.cancel();
     p_.outbound.typing(jid, false);
 
     if (result.status == container::OutputStatus::error || state->had_error) {
         if (state->delivered) {
-            spdlog::warn("agent failed after replying; not retrying to avoid duplicates chat={}", jid);
+            spdlog::warn("agent failed after replying; not retrying to avoid duplicates chat={}",
+                         jid);
             co_return true;
         }
         p_.cursors.rollback(jid, previous);
@@ -165,7 +175,8 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     // the next run answers them (the agent cannot have seen them).
     const auto leftovers = unread_inputs(group.folder);
     if (!leftovers.empty()) {
-        for (const auto& file : leftovers) std::filesystem::remove(file);
+        for (const auto& file : leftovers)
+            std::filesystem::remove(file);
         p_.cursors.rollback(jid, state->confirmed);
         p_.cursors.commit_to(jid, state->confirmed);
     } else {
@@ -177,14 +188,16 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     co_return true;
 }
 
-awaitable<void> MessageFlow::on_output(std::shared_ptr<RunState> state, container::ContainerOutput out) {
+awaitable<void> MessageFlow::on_output(std::shared_ptr<RunState> state,
+                                       container::ContainerOutput out) {
     if (out.result && !out.result->empty()) {
         spdlog::info("agent output chat={} chars={}", state->jid, out.result->size());
         const auto text = router::format_outbound(*out.result);
         if (!text.empty() && co_await p_.outbound.send(state->jid, text)) {
             state->delivered = true;
             state->confirmed = answered_position(*state);
-            p_.cursors.commit_to(state->jid, state->confirmed); // answered: never redo after a crash
+            p_.cursors.commit_to(state->jid,
+                                 state->confirmed); // answered: never redo after a crash
         }
         arm_idle_timer(state);
     }
@@ -200,8 +213,8 @@ std::vector<std::filesystem::path> MessageFlow::unread_inputs(const std::string&
     std::vector<std::filesystem::path> files;
     std::error_code ec;
     const auto dir = p_.config.data_dir / "ipc" / folder / "input";
-    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
-         it.increment(ec)) {
+    for (auto it = std::filesystem::directory_iterator(dir, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
         if (it->path().extension() == ".json") files.push_back(it->path());
     }
     return files;

@@ -12,7 +12,9 @@ channels::Channel* Outbound::owner(const std::string& jid) const {
     return channels::find_channel(channels_, jid);
 }
 
-bool Outbound::has_channel(const std::string& jid) const { return owner(jid) != nullptr; }
+bool Outbound::has_channel(const std::string& jid) const {
+    return owner(jid) != nullptr;
+}
 
 awaitable<bool> Outbound::send(std::string jid, std::string text) {
     auto* channel = owner(jid);

@@ -15,8 +15,9 @@
 namespace nanoclaw::daemon {
 
 class Outbound {
-public:
-    Outbound(asio::any_io_executor executor, std::vector<std::unique_ptr<channels::Channel>>& channels)
+  public:
+    Outbound(asio::any_io_executor executor,
+             std::vector<std::unique_ptr<channels::Channel>>& channels)
         : executor_(std::move(executor)), channels_(channels) {}
 
     /// Sends `text` as is; true when a channel accepted it. Failures are logged, never thrown.
@@ -30,7 +31,7 @@ public:
     /// True when some channel owns `jid`.
     bool has_channel(const std::string& jid) const;
 
-private:
+  private:
     channels::Channel* owner(const std::string& jid) const;
     awaitable<void> drain_typing(std::string jid);
 

@@ -30,9 +30,15 @@ TaskRunner::TaskRunner(TaskParts parts) : p_(parts) {
 
 TaskRunner::~TaskRunner() = default;
 
-void TaskRunner::start() { timer_->start(); }
-void TaskRunner::stop() { timer_->stop(); }
-void TaskRunner::tasks_changed() { timer_->rearm(); }
+void TaskRunner::start() {
+    timer_->start();
+}
+void TaskRunner::stop() {
+    timer_->stop();
+}
+void TaskRunner::tasks_changed() {
+    timer_->rearm();
+}
 
 std::optional<core::TimePoint> TaskRunner::earliest_next_run(std::optional<core::TimePoint> after) {
     std::optional<core::TimePoint> best;
@@ -59,10 +65,12 @@ void TaskRunner::record_failure(const core::ScheduledTask& task, core::TimePoint
     spdlog::error("task cannot run task={} reason={}", task.id, error);
     const auto now = p_.clock.now();
     try {
-        if (pause) p_.store.update_task(task.id, store::TaskUpdate{.status = std::string("paused")});
-        p_.store.log_task_run({task.id, core::format_iso(now),
-                               std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count(),
-                               "error", std::nullopt, error});
+        if (pause)
+            p_.store.update_task(task.id, store::TaskUpdate{.status = std::string("paused")});
+        p_.store.log_task_run(
+            {task.id, core::format_iso(now),
+             std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count(), "error",
+             std::nullopt, error});
     } catch (const std::exception& e) {
         spdlog::error("cannot record task failure task={} err={}", task.id, e.what());
     }
@@ -103,9 +111,12 @@ awaitable<void> TaskRunner::run(core::ScheduledTask task) {
     input.assistant_name = p_.config.assistant_name;
     input.script = task.script;
     auto state = std::make_shared<RunState>(p_.io, task.chat_jid);
-    auto callback = [this, state](container::ContainerOutput out) { return on_output(state, std::move(out)); };
+    auto callback = [this, state](container::ContainerOutput out) {
+        return on_output(state, std::move(out));
+    };
     spdlog::info("running scheduled task task={} group={}", task.id, group.folder);
-    const auto out = co_await p_.launcher.run(group, task.chat_jid, std::move(input), callback, false);
+    const auto out =
+        co_await p_.launcher.run(group, task.chat_jid, std::move(input), callback, false);
     state->close.cancel();
     if (out.status == container::OutputStatus::error) {
         state->error = out.error.value_or("Unknown error");
@@ -115,7 +126,8 @@ awaitable<void> TaskRunner::run(core::ScheduledTask task) {
     finish(task, started, *state);
 }
 
-awaitable<void> TaskRunner::on_output(std::shared_ptr<RunState> state, container::ContainerOutput out) {
+awaitable<void> TaskRunner::on_output(std::shared_ptr<RunState> state,
+                                      container::ContainerOutput out) {
     const auto schedule_close = [this, &state] {
         if (state->close_armed) return;
         state->close_armed = true;
@@ -138,26 +150,30 @@ awaitable<void> TaskRunner::on_output(std::shared_ptr<RunState> state, container
     }
 }
 
-void TaskRunner::finish(const core::ScheduledTask& task, core::TimePoint started, const RunState& state) {
+void TaskRunner::finish(const core::ScheduledTask& task, core::TimePoint started,
+                        const RunState& state) {
     const auto now = p_.clock.now();
-    const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+    const auto duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
     std::optional<std::string> next;
     const auto& zone = scheduler::zone_or_utc(p_.config.timezone);
     if (auto computed = scheduler::compute_next_run(task, now, zone)) {
         next = *computed;
     } else {
-        spdlog::error("cannot compute the next run, task completes task={} err={}", task.id, computed.error());
+        spdlog::error("cannot compute the next run, task completes task={} err={}", task.id,
+                      computed.error());
     }
     try {
-        p_.store.log_task_run({task.id, core::format_iso(now), duration, state.error ? "error" : "success",
-                               state.result, state.error});
-        p_.store.update_task_after_run(task.id, next, scheduler::run_summary(state.error, state.result));
+        p_.store.log_task_run({task.id, core::format_iso(now), duration,
+                               state.error ? "error" : "success", state.result, state.error});
+        p_.store.update_task_after_run(task.id, next,
+                                       scheduler::run_summary(state.error, state.result));
     } catch (const std::exception& e) {
         // Typically: the task was cancelled while it ran (foreign key on the run log).
         spdlog::warn("task result not recorded task={} err={}", task.id, e.what());
     }
-    spdlog::info("task finished task={} status={} next_run={}", task.id, state.error ? "error" : "success",
-                 next.value_or("none"));
+    spdlog::info("task finished task={} status={} next_run={}", task.id,
+                 state.error ? "error" : "success", next.value_or("none"));
     tasks_changed();
 }
 

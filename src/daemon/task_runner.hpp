@@ -27,7 +27,7 @@ struct TaskParts {
 };
 
 class TaskRunner {
-public:
+  public:
     /// v1's TASK_CLOSE_DELAY_MS: tasks are single-turn, so close soon after their answer.
     static constexpr std::chrono::milliseconds k_close_delay{10'000};
 
@@ -42,14 +42,14 @@ public:
     /// Runs one task now (the queue calls this); never throws for agent failures.
     awaitable<void> run(core::ScheduledTask task);
 
-private:
+  private:
     struct RunState;
     void offer_due_tasks();
     std::optional<core::TimePoint> earliest_next_run(std::optional<core::TimePoint> after);
     bool check_runnable(const core::ScheduledTask& task, core::TimePoint started,
                         const core::RegisteredGroup** group);
-    void record_failure(const core::ScheduledTask& task, core::TimePoint started, const std::string& error,
-                        bool pause);
+    void record_failure(const core::ScheduledTask& task, core::TimePoint started,
+                        const std::string& error, bool pause);
     awaitable<void> on_output(std::shared_ptr<RunState> state, container::ContainerOutput out);
     void finish(const core::ScheduledTask& task, core::TimePoint started, const RunState& state);
 

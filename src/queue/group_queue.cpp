@@ -31,8 +31,7 @@ DelayScheduler asio_delays(asio::io_context& io) {
 } // namespace
 
 GroupQueue::GroupQueue(asio::io_context& io, QueueOptions options, DelayScheduler delays)
-    : io_(io), options_(std::move(options)),
-      delays_(delays ? std::move(delays) : asio_delays(io)),
+    : io_(io), options_(std::move(options)), delays_(delays ? std::move(delays) : asio_delays(io)),
       all_idle_(std::make_unique<asio::steady_timer>(io)) {
     options_.max_concurrent = std::max(1, options_.max_concurrent);
 }
@@ -43,9 +42,13 @@ GroupQueue::~GroupQueue() {
     }
 }
 
-void GroupQueue::set_process_messages_fn(ProcessFn fn) { process_fn_ = std::move(fn); }
+void GroupQueue::set_process_messages_fn(ProcessFn fn) {
+    process_fn_ = std::move(fn);
+}
 
-GroupQueue::GroupState& GroupQueue::state(const std::string& jid) { return groups_[jid]; }
+GroupQueue::GroupState& GroupQueue::state(const std::string& jid) {
+    return groups_[jid];
+}
 
 bool GroupQueue::is_active(const std::string& jid) const {
     auto it = groups_.find(jid);
@@ -82,10 +85,9 @@ void GroupQueue::enqueue_message_check(const std::string& jid) {
 void GroupQueue::enqueue_task(const std::string& jid, const std::string& task_id, TaskFn fn) {
     if (shutting_down_) return;
     auto& s = state(jid);
-    const bool duplicate =
-        s.running_task_id == task_id ||
-        std::any_of(s.pending_tasks.begin(), s.pending_tasks.end(),
-                    [&](const PendingTask& t) { return t.id == task_id; });
+    const bool duplicate = s.running_task_id == task_id ||
+                           std::any_of(s.pending_tasks.begin(), s.pending_tasks.end(),
+                                       [&](const PendingTask& t) { return t.id == task_id; });
     if (duplicate) return;
     if (s.active) {
         s.pending_tasks.push_back({task_id, std::move(fn)});
@@ -262,7 +264,8 @@ void GroupQueue::shutdown() {
         }
     }
     const auto names = active_containers();
-    if (!names.empty()) spdlog::info("containers still running at shutdown: {}", fmt::join(names, ", "));
+    if (!names.empty())
+        spdlog::info("containers still running at shutdown: {}", fmt::join(names, ", "));
 }
 
 awaitable<int> GroupQueue::drain(std::chrono::milliseconds grace) {

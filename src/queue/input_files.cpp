@@ -8,7 +8,9 @@
 
 namespace nanoclaw::queue {
 
-std::string unique_input_name() { return core::timestamped_name(4); }
+std::string unique_input_name() {
+    return core::timestamped_name(4);
+}
 
 bool write_file_atomically(const std::filesystem::path& dir, const std::string& name,
                            const std::string& body) {

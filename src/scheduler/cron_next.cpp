@@ -26,8 +26,7 @@ constexpr date::local_days k_search_end{date::year{2200} / 1 / 1};
 // within 3 h of a transition needs ~22k); reaching it means "no answer", never a hang.
 constexpr int k_max_candidates = 200'000;
 
-template <std::size_t N>
-int next_bit(const std::bitset<N>& bits, int from) {
+template <std::size_t N> int next_bit(const std::bitset<N>& bits, int from) {
     for (int i = from; i < static_cast<int>(N); ++i)
         if (bits.test(static_cast<std::size_t>(i))) return i;
     return -1;
@@ -116,14 +115,19 @@ void instants(const CronExpr& e, const date::time_zone& zone, LocalSeconds wall,
 } // namespace
 
 bool CronExpr::matches_day(int year, unsigned month, unsigned day, unsigned weekday) const {
-    const auto last = date::year_month_day_last{date::year{year}, date::month_day_last{date::month{month}}};
+    const auto last =
+        date::year_month_day_last{date::year{year}, date::month_day_last{date::month{month}}};
     const unsigned last_day = static_cast<unsigned>(last.day());
     const bool dom = days_of_month.test(day) || (last_day_of_month && day == last_day);
-    const bool dow = days_of_week.test(weekday) || (last_weekdays.test(weekday) && day + 7 > last_day);
+    const bool dow =
+        days_of_week.test(weekday) || (last_weekdays.test(weekday) && day + 7 > last_day);
     bool match = false;
-    if (!dom_wildcard && !dow_wildcard) match = dom || dow; // both restricted: either one
-    else if (!dow_wildcard) match = dow;
-    else match = dom;
+    if (!dom_wildcard && !dow_wildcard)
+        match = dom || dow; // both restricted: either one
+    else if (!dow_wildcard)
+        match = dow;
+    else
+        match = dom;
     // `#` narrows every match to the nth week of the month (cron-parser applies it after).
     return match && (nth_weekday == 0 || static_cast<int>((day - 1) / 7 + 1) == nth_weekday);
 }
@@ -133,7 +137,8 @@ std::optional<core::TimePoint> CronExpr::next_after(core::TimePoint after,
     const auto after_s = date::floor<Secs>(after);
     const LocalSeconds start = zone.to_local(after_s);
     // Near a transition, a wall time before `after`'s own can still map after it (gap shift).
-    LocalSeconds wall = transition_near(zone, after_s) ? start - k_transition_slack : start + Secs{1};
+    LocalSeconds wall =
+        transition_near(zone, after_s) ? start - k_transition_slack : start + Secs{1};
     std::optional<SysSeconds> best;
     LocalSeconds best_wall{};
     for (int n = 0; n < k_max_candidates; ++n) {

@@ -30,7 +30,7 @@ std::vector<std::string> select_orphans(std::string_view ps_output, std::string_
 
 /// The start-up face of the runtime. Both calls block and are meant to run before serving.
 class Runtime {
-public:
+  public:
     Runtime(const core::Config& config, const Settings& settings);
 
     /// Runs `info` with the configured timeout; on failure prints an actionable banner to stderr
@@ -48,7 +48,7 @@ public:
     /// Returns the names it tried to stop.
     std::vector<std::string> cleanup_orphans() const;
 
-private:
+  private:
     std::string binary_;
     core::RuntimeKind kind_;
     std::string hostname_;

@@ -12,9 +12,10 @@
 
 namespace nanoclaw::core {
 
-/// Parses `.env` text with v1's exact rules: lines split on '\n' and trimmed, '#' comments and lines
-/// without '=' skipped, split at the first '=', surrounding matching quotes (2+ characters) removed,
-/// empty values dropped, later lines win. Keys not in `keys` are ignored; an empty `keys` keeps all.
+/// Parses `.env` text with v1's exact rules: lines split on '\n' and trimmed, '#' comments and
+/// lines without '=' skipped, split at the first '=', surrounding matching quotes (2+ characters)
+/// removed, empty values dropped, later lines win. Keys not in `keys` are ignored; an empty `keys`
+/// keeps all.
 std::map<std::string, std::string> parse_env_text(std::string_view text,
                                                   const std::set<std::string>& keys);
 

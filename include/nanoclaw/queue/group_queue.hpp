@@ -36,7 +36,7 @@ using DelayScheduler =
 std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, int attempt);
 
 class GroupQueue {
-public:
+  public:
     using ProcessFn = std::function<awaitable<bool>(std::string jid)>;
     using TaskFn = std::function<awaitable<void>()>;
 
@@ -73,7 +73,7 @@ public:
     /// Container names of active runs (for logs and shutdown).
     std::vector<std::string> active_containers() const;
 
-private:
+  private:
     struct PendingTask {
         std::string id;
         TaskFn fn;

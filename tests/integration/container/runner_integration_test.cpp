@@ -34,15 +34,32 @@ TEST_F(RunnerIntegrationTest, NonMainArgvMatchesSpecElementByElement) {
     EXPECT_THAT(argv[4], MatchesRegex("nanoclaw-telegram-dev-team-[0-9]{13}"));
     const auto r = [&](const std::string& rel) { return (root_ / rel).string(); };
     const std::vector<std::string> expected = {
-        "run", "-i", "--rm", "--name", argv[4], "-e", "TZ=America/Los_Angeles", "-e",
-        "ANTHROPIC_BASE_URL=" + base_url_, "-e", "ANTHROPIC_API_KEY=placeholder",
-        "--add-host=host.docker.internal:host-gateway", "--user", "1001:1001", "-e",
+        "run",
+        "-i",
+        "--rm",
+        "--name",
+        argv[4],
+        "-e",
+        "TZ=America/Los_Angeles",
+        "-e",
+        "ANTHROPIC_BASE_URL=" + base_url_,
+        "-e",
+        "ANTHROPIC_API_KEY=placeholder",
+        "--add-host=host.docker.internal:host-gateway",
+        "--user",
+        "1001:1001",
+        "-e",
         "HOME=/home/node",
-        "-v", r("groups/telegram_dev-team") + ":/workspace/group",
-        "-v", r("groups/global") + ":/workspace/global:ro",
-        "-v", r("data/sessions/telegram_dev-team/.claude") + ":/home/node/.claude",
-        "-v", r("data/ipc/telegram_dev-team") + ":/workspace/ipc",
-        "-v", r("data/sessions/telegram_dev-team/agent-runner-src") + ":/app/src",
+        "-v",
+        r("groups/telegram_dev-team") + ":/workspace/group",
+        "-v",
+        r("groups/global") + ":/workspace/global:ro",
+        "-v",
+        r("data/sessions/telegram_dev-team/.claude") + ":/home/node/.claude",
+        "-v",
+        r("data/ipc/telegram_dev-team") + ":/workspace/ipc",
+        "-v",
+        r("data/sessions/telegram_dev-team/agent-runner-src") + ":/app/src",
         "nanoclaw-agent:latest"};
     EXPECT_THAT(argv, ElementsAreArray(expected));
     EXPECT_EQ(runs[0]["stdin"], R"({"prompt":"Hello","groupFolder":"telegram_dev-team",)"
@@ -57,16 +74,34 @@ TEST_F(RunnerIntegrationTest, MainArgvMatchesSpecWithOauthAndEnvShadow) {
     const auto argv = argv_of(run_records().at(0));
     const auto r = [&](const std::string& rel) { return (root_ / rel).string(); };
     const std::vector<std::string> expected = {
-        "run", "-i", "--rm", "--name", argv[4], "-e", "TZ=America/Los_Angeles", "-e",
-        "ANTHROPIC_BASE_URL=" + base_url_, "-e", "CLAUDE_CODE_OAUTH_TOKEN=placeholder",
-        "--add-host=host.docker.internal:host-gateway", "--user", "1001:1001", "-e",
+        "run",
+        "-i",
+        "--rm",
+        "--name",
+        argv[4],
+        "-e",
+        "TZ=America/Los_Angeles",
+        "-e",
+        "ANTHROPIC_BASE_URL=" + base_url_,
+        "-e",
+        "CLAUDE_CODE_OAUTH_TOKEN=placeholder",
+        "--add-host=host.docker.internal:host-gateway",
+        "--user",
+        "1001:1001",
+        "-e",
         "HOME=/home/node",
-        "-v", root_.string() + ":/workspace/project:ro",
-        "-v", "/dev/null:/workspace/project/.env:ro",
-        "-v", r("groups/main") + ":/workspace/group",
-        "-v", r("data/sessions/main/.claude") + ":/home/node/.claude",
-        "-v", r("data/ipc/main") + ":/workspace/ipc",
-        "-v", r("data/sessions/main/agent-runner-src") + ":/app/src",
+        "-v",
+        root_.string() + ":/workspace/project:ro",
+        "-v",
+        "/dev/null:/workspace/project/.env:ro",
+        "-v",
+        r("groups/main") + ":/workspace/group",
+        "-v",
+        r("data/sessions/main/.claude") + ":/home/node/.claude",
+        "-v",
+        r("data/ipc/main") + ":/workspace/ipc",
+        "-v",
+        r("data/sessions/main/agent-runner-src") + ":/app/src",
         "nanoclaw-agent:latest"};
     EXPECT_THAT(argv, ElementsAreArray(expected));
 }
@@ -120,8 +155,7 @@ TEST_F(RunnerIntegrationTest, NoSecretFromEnvReachesArgvStdinEnvOrAnyMountedFile
             EXPECT_THAT(dumped, Not(HasSubstr(secret))); // argv, stdin and the CLI's env
             for (const auto& file : visible_files(argv_of(r))) {
                 if (file == "/dev/null") continue;
-                EXPECT_THAT(nanoclaw::testing::TempDir::read(file), Not(HasSubstr(secret)))
-                    << file;
+                EXPECT_THAT(nanoclaw::testing::TempDir::read(file), Not(HasSubstr(secret))) << file;
             }
         }
     }
@@ -133,8 +167,8 @@ TEST_F(RunnerIntegrationTest, StreamsRecordsAndResolvesWithTheSession) {
     const auto out = run(group("g1"), input("g1", "Hello"), &outputs);
     ASSERT_EQ(outputs.size(), 1u);
     EXPECT_EQ(outputs[0].result, "echo: Hello");
-    EXPECT_EQ(out, (ContainerOutput{OutputStatus::success, std::nullopt, "session-456",
-                                    std::nullopt}));
+    EXPECT_EQ(out,
+              (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt}));
     EXPECT_EQ(credential_requests_, 1);
     EXPECT_EQ(credential_releases_, 1);
 }
@@ -157,7 +191,8 @@ TEST_F(RunnerIntegrationTest, LegacyModeReturnsTheFirstRecord) {
 TEST_F(RunnerIntegrationTest, WritesARunLogNamedByTimestamp) {
     run(group("g1"), input("g1", "Hello"));
     std::vector<fs::path> logs;
-    for (const auto& e : fs::directory_iterator(root_ / "groups/g1/logs")) logs.push_back(e.path());
+    for (const auto& e : fs::directory_iterator(root_ / "groups/g1/logs"))
+        logs.push_back(e.path());
     ASSERT_EQ(logs.size(), 1u);
     EXPECT_THAT(logs[0].filename().string(),
                 MatchesRegex("container-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}-"
@@ -177,14 +212,14 @@ TEST_F(RunnerIntegrationTest, RejectedExtraMountsAreDroppedAndTheRunProceeds) {
                R"({"allowedRoots":[{"path":"~/projects","allowReadWrite":true}],
                    "blockedPatterns":[],"nonMainReadOnly":true})");
     auto g = group("g1");
-    g.container_config = core::ContainerConfig{
-        {{"~/projects/etc-link", std::nullopt, std::nullopt},
-         {"~/projects/keys", std::nullopt, std::nullopt},
-         {"~/projects/app/../../.ssh", std::nullopt, std::nullopt},
-         {"~/projects/app", std::string("../escape"), std::nullopt},
-         {"~/projects/app", std::string("repo:rw"), false},
-         {"~/projects/app", std::string("code"), false}},
-        std::nullopt};
+    g.container_config =
+        core::ContainerConfig{{{"~/projects/etc-link", std::nullopt, std::nullopt},
+                               {"~/projects/keys", std::nullopt, std::nullopt},
+                               {"~/projects/app/../../.ssh", std::nullopt, std::nullopt},
+                               {"~/projects/app", std::string("../escape"), std::nullopt},
+                               {"~/projects/app", std::string("repo:rw"), false},
+                               {"~/projects/app", std::string("code"), false}},
+                              std::nullopt};
     const auto out = run(g, input("g1", "hi"));
     EXPECT_EQ(out.status, OutputStatus::success);
     const auto argv = argv_of(run_records().at(0));

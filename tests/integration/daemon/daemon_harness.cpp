@@ -58,7 +58,8 @@ DaemonProcess::DaemonProcess(fs::path root, std::map<std::string, std::string> e
             {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
             {"SHUTDOWN_GRACE_MS", "2000"}};
     fs::create_directories(root_ / "runtime-state");
-    for (auto& [k, v] : extra_env) env_[k] = v;
+    for (auto& [k, v] : extra_env)
+        env_[k] = v;
 }
 
 DaemonProcess::~DaemonProcess() {
@@ -67,9 +68,11 @@ DaemonProcess::~DaemonProcess() {
 
 void DaemonProcess::start() {
     std::vector<std::string> env_strings;
-    for (auto& [k, v] : env_) env_strings.push_back(k + "=" + v);
+    for (auto& [k, v] : env_)
+        env_strings.push_back(k + "=" + v);
     std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
+    for (auto& s : env_strings)
+        envp.push_back(s.data());
     envp.push_back(nullptr);
     const std::string bin = NANOCLAWD_PATH, root_arg = root_.string();
     const std::string log_path = (root_ / "daemon.log").string();
@@ -98,7 +101,8 @@ void DaemonProcess::start() {
         return fd >= 0;
     });
     if (!up || pid_ < 0) {
-        throw std::runtime_error("nanoclawd did not start (status " + std::to_string(status) + "):\n" + log());
+        throw std::runtime_error("nanoclawd did not start (status " + std::to_string(status) +
+                                 "):\n" + log());
     }
 }
 
@@ -106,7 +110,8 @@ int DaemonProcess::terminate(std::chrono::milliseconds limit) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);
     int status = 0;
-    const bool exited = eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
+    const bool exited =
+        eventually([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, limit);
     if (!exited) {
         kill9();
         return -1;
@@ -129,12 +134,15 @@ std::vector<std::vector<std::string>> DaemonProcess::runs() const {
     for (std::string line; std::getline(lines, line);) {
         if (line.empty()) continue;
         auto argv = nlohmann::json::parse(line, nullptr, false)["argv"];
-        if (argv.is_array() && !argv.empty() && argv[0] == "run") out.push_back(argv.get<std::vector<std::string>>());
+        if (argv.is_array() && !argv.empty() && argv[0] == "run")
+            out.push_back(argv.get<std::vector<std::string>>());
     }
     return out;
 }
 
-std::string DaemonProcess::log() const { return read_all(root_ / "daemon.log"); }
+std::string DaemonProcess::log() const {
+    return read_all(root_ / "daemon.log");
+}
 
 void write_ipc_request(const fs::path& root, const std::string& folder, const std::string& kind,
                        const std::string& name, const std::string& json) {

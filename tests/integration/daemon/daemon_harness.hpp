@@ -19,8 +19,9 @@ namespace nanoclaw::testing {
 
 /// One nanoclawd process with its own root, HOME and fake-runtime record file.
 class DaemonProcess {
-public:
-    explicit DaemonProcess(std::filesystem::path root, std::map<std::string, std::string> extra_env = {});
+  public:
+    explicit DaemonProcess(std::filesystem::path root,
+                           std::map<std::string, std::string> extra_env = {});
     ~DaemonProcess();
 
     /// Starts the daemon and waits until its socket accepts connections.
@@ -37,7 +38,7 @@ public:
     /// Daemon stderr so far.
     std::string log() const;
 
-private:
+  private:
     std::filesystem::path root_;
     std::map<std::string, std::string> env_;
     pid_t pid_ = -1;
@@ -49,9 +50,10 @@ using ChatClient = LocalClient;
 /// Path of the fake runtime CLI in the source tree.
 std::filesystem::path fake_runtime_path();
 /// Writes an IPC request like a container does (temp file + rename).
-void write_ipc_request(const std::filesystem::path& root, const std::string& folder, const std::string& kind,
-                       const std::string& name, const std::string& json);
+void write_ipc_request(const std::filesystem::path& root, const std::string& folder,
+                       const std::string& kind, const std::string& name, const std::string& json);
 /// Polls `done` every few ms until it holds or `limit` passes.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(10));
+bool eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(10));
 
 } // namespace nanoclaw::testing

@@ -17,15 +17,17 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 std::string now_plus(std::chrono::milliseconds d) {
-    const auto t = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now() + d);
-    const auto secs = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
+    const auto t =
+        std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now() + d);
+    const auto secs =
+        std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", std::gmtime(&secs));
     return std::string(buf) + ".000Z";
 }
 
 class DaemonTest : public ::testing::Test {
-protected:
+  protected:
     DaemonProcess& start(std::map<std::string, std::string> env = {}) {
         daemon_ = std::make_unique<DaemonProcess>(dir_.path(), std::move(env));
         daemon_->start();
@@ -34,13 +36,18 @@ protected:
     // Registers local:<chat> as a non-main group through an IPC request from main.
     void register_team(const std::string& chat, const std::string& folder) {
         write_ipc_request(dir_.path(), "main", "tasks", "1-" + folder + ".json",
-                          json{{"type", "register_group"}, {"jid", "local:" + chat}, {"name", chat},
-                               {"folder", folder}, {"trigger", "@Andy"}}
+                          json{{"type", "register_group"},
+                               {"jid", "local:" + chat},
+                               {"name", chat},
+                               {"folder", folder},
+                               {"trigger", "@Andy"}}
                               .dump());
-        ASSERT_TRUE(eventually([&] { return std::filesystem::exists(dir_.path() / "groups" / folder / "logs"); }));
+        ASSERT_TRUE(eventually(
+            [&] { return std::filesystem::exists(dir_.path() / "groups" / folder / "logs"); }));
     }
     void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- daemon log ----\n" << daemon_->log() << "\n";
+        if (HasFailure() && daemon_)
+            std::cerr << "---- daemon log ----\n" << daemon_->log() << "\n";
     }
 
     TempDir dir_;
@@ -84,7 +91,7 @@ TEST_F(DaemonTest, FollowUpIsPipedIntoTheRunningContainer) {
     ASSERT_TRUE(reply);
     EXPECT_NE(reply->find("second"), std::string::npos);
     EXPECT_EQ(d.runs().size(), 1u); // same container
-    EXPECT_EQ(d.terminate(), 0);     // _close ends the container within the grace period
+    EXPECT_EQ(d.terminate(), 0);    // _close ends the container within the grace period
 }
 
 TEST_F(DaemonTest, IpcMessagesRespectGroupBoundaries) {
@@ -94,21 +101,25 @@ TEST_F(DaemonTest, IpcMessagesRespectGroupBoundaries) {
     main_chat.subscribe("main");
     team_chat.subscribe("team");
     std::this_thread::sleep_for(100ms); // let the subscriptions land
-    write_ipc_request(d.root(), "team", "messages", "1-a.json",
-                      json{{"type", "message"}, {"chatJid", "local:main"}, {"text", "spoofed"}}.dump());
-    write_ipc_request(d.root(), "main", "messages", "2-b.json",
-                      json{{"type", "message"}, {"chatJid", "local:team"}, {"text", "from main"}}.dump());
+    write_ipc_request(
+        d.root(), "team", "messages", "1-a.json",
+        json{{"type", "message"}, {"chatJid", "local:main"}, {"text", "spoofed"}}.dump());
+    write_ipc_request(
+        d.root(), "main", "messages", "2-b.json",
+        json{{"type", "message"}, {"chatJid", "local:team"}, {"text", "from main"}}.dump());
     auto to_team = team_chat.next_reply(5s);
     ASSERT_TRUE(to_team);
     EXPECT_EQ(*to_team, "from main");
     EXPECT_FALSE(main_chat.next_reply(500ms));
-    EXPECT_TRUE(eventually([&] { return !std::filesystem::exists(d.root() / "data/ipc/team/messages/1-a.json"); }));
+    EXPECT_TRUE(eventually(
+        [&] { return !std::filesystem::exists(d.root() / "data/ipc/team/messages/1-a.json"); }));
 }
 
 TEST_F(DaemonTest, MalformedIpcFilesLandInErrors) {
     auto& d = start();
     write_ipc_request(d.root(), "main", "tasks", "1-bad.json", "{not json");
-    EXPECT_TRUE(eventually([&] { return std::filesystem::exists(d.root() / "data/ipc/errors/main-1-bad.json"); }));
+    EXPECT_TRUE(eventually(
+        [&] { return std::filesystem::exists(d.root() / "data/ipc/errors/main-1-bad.json"); }));
     EXPECT_TRUE(d.runs().empty());
 }
 
@@ -117,8 +128,11 @@ TEST_F(DaemonTest, ScheduledTaskFiresAtItsTime) {
     ChatClient c(d.socket());
     c.subscribe("main");
     write_ipc_request(d.root(), "main", "tasks", "1-task.json",
-                      json{{"type", "schedule_task"}, {"prompt", "daily digest"}, {"schedule_type", "once"},
-                           {"schedule_value", now_plus(1500ms)}, {"targetJid", "local:main"},
+                      json{{"type", "schedule_task"},
+                           {"prompt", "daily digest"},
+                           {"schedule_type", "once"},
+                           {"schedule_value", now_plus(1500ms)},
+                           {"targetJid", "local:main"},
                            {"taskId", "task-digest"}}
                           .dump());
     auto reply = c.next_reply(15s);
@@ -143,14 +157,17 @@ TEST_F(DaemonTest, EmptyRootGetsV1Schema) {
     ASSERT_EQ(d.terminate(), 0);
     SQLite::Database db((d.root() / "store/messages.db").string(), SQLite::OPEN_READWRITE);
     // Same rendering as the store's fixture (tests/fixtures/store/v1_fresh_schema.txt).
-    SQLite::Statement q(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+    SQLite::Statement q(db,
+                        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
     std::string actual;
     while (q.executeStep()) {
         const auto sql = q.getColumn(3);
-        actual += q.getColumn(0).getString() + "|" + q.getColumn(1).getString() + "|" + q.getColumn(2).getString() +
-                  "|" + (sql.isNull() ? "NULL" : sql.getString()) + "\n--\n";
+        actual += q.getColumn(0).getString() + "|" + q.getColumn(1).getString() + "|" +
+                  q.getColumn(2).getString() + "|" + (sql.isNull() ? "NULL" : sql.getString()) +
+                  "\n--\n";
     }
-    std::ifstream f(std::filesystem::path(NANOCLAW_SOURCE_DIR) / "tests/fixtures/store/v1_fresh_schema.txt");
+    std::ifstream f(std::filesystem::path(NANOCLAW_SOURCE_DIR) /
+                    "tests/fixtures/store/v1_fresh_schema.txt");
     std::stringstream expected;
     expected << f.rdbuf();
     EXPECT_EQ(actual, expected.str());

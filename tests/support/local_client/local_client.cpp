@@ -56,7 +56,8 @@ bool LocalClient::subscribe(const std::string& chat) {
 
 bool LocalClient::say(const std::string& chat, const std::string& text, const std::string& sender) {
     return send_line(
-        nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", sender}, {"text", text}}.dump());
+        nlohmann::json{{"type", "message"}, {"chat", chat}, {"sender", sender}, {"text", text}}
+            .dump());
 }
 
 std::optional<std::string> LocalClient::next_line(std::chrono::milliseconds limit) {
@@ -90,7 +91,8 @@ std::optional<std::string> LocalClient::next_reply(std::chrono::milliseconds lim
 std::vector<std::string> LocalClient::replies_for(std::chrono::milliseconds limit) {
     std::vector<std::string> out;
     const auto deadline = Clock::now() + limit;
-    while (auto reply = next_reply(left_until(deadline))) out.push_back(*reply);
+    while (auto reply = next_reply(left_until(deadline)))
+        out.push_back(*reply);
     return out;
 }
 

@@ -16,7 +16,7 @@ namespace nanoclaw::testing {
 int connect_unix(const std::filesystem::path& socket);
 
 class LocalClient {
-public:
+  public:
     /// Connects at once; check connected() (a daemon that is not up yet is not an error here).
     explicit LocalClient(const std::filesystem::path& socket);
     ~LocalClient();
@@ -27,7 +27,8 @@ public:
     /// Sends `line` plus a newline; false when the socket is closed or the write fell short.
     bool send_line(std::string_view line);
     bool subscribe(const std::string& chat);
-    bool say(const std::string& chat, const std::string& text, const std::string& sender = "tester");
+    bool say(const std::string& chat, const std::string& text,
+             const std::string& sender = "tester");
     /// The next line (without its newline) within `limit`.
     std::optional<std::string> next_line(std::chrono::milliseconds limit);
     /// The text of the next {"type":"message"} line within `limit`, skipping typing events.
@@ -35,7 +36,7 @@ public:
     /// Every reply text that arrives within `limit`.
     std::vector<std::string> replies_for(std::chrono::milliseconds limit);
 
-private:
+  private:
     int fd_ = -1;
     std::string buffer_;
 };

@@ -29,7 +29,8 @@ fs::path tmp_name_of(const fs::path& p) {
 }
 
 std::size_t entries(const fs::path& dir) {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
 
 TEST(AtomicFileTest, CreatesAndReplacesLeavingNoTemporaryFile) {

@@ -12,7 +12,7 @@ using nanoclaw::core::EnvMap;
 using nanoclaw::core::load_config;
 
 class ConfigTest : public ::testing::Test {
-protected:
+  protected:
     Config load(EnvMap env) {
         env.emplace("HOME", (dir_.path() / "home").string());
         return load_config(dir_.path(), env);
@@ -162,7 +162,8 @@ TEST_F(ConfigTest, LocalChannelSwitch) {
 }
 
 TEST_F(ConfigTest, ContainerLimitsArePassedThrough) {
-    auto c = load({{"CONTAINER_CPUS", "1.5"}, {"CONTAINER_MEMORY", "512m"}, {"CONTAINER_PIDS_LIMIT", "256"}});
+    auto c = load(
+        {{"CONTAINER_CPUS", "1.5"}, {"CONTAINER_MEMORY", "512m"}, {"CONTAINER_PIDS_LIMIT", "256"}});
     EXPECT_EQ(c.container_cpus, "1.5");
     EXPECT_EQ(c.container_memory, "512m");
     EXPECT_EQ(c.container_pids_limit, "256");
@@ -171,6 +172,7 @@ TEST_F(ConfigTest, ContainerLimitsArePassedThrough) {
 TEST_F(ConfigTest, RootResolution) {
     using nanoclaw::core::resolve_root;
     EXPECT_EQ(resolve_root(std::string("/tmp/x/"), {}), std::filesystem::path("/tmp/x"));
-    EXPECT_EQ(resolve_root(std::nullopt, {{"NANOCLAW_ROOT", "/srv/nc"}}), std::filesystem::path("/srv/nc"));
+    EXPECT_EQ(resolve_root(std::nullopt, {{"NANOCLAW_ROOT", "/srv/nc"}}),
+              std::filesystem::path("/srv/nc"));
     EXPECT_EQ(resolve_root(std::nullopt, {}), std::filesystem::current_path());
 }

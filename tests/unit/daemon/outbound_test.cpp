@@ -16,7 +16,7 @@ using ::testing::ElementsAre;
 
 // A remote-API-like channel: every typing call takes `delay` on the event loop.
 class SlowChannel : public channels::Channel {
-public:
+  public:
     SlowChannel(asio::io_context& io, std::chrono::milliseconds delay) : io_(io), delay_(delay) {}
     std::string name() const override { return "slow"; }
     awaitable<void> connect() override { co_return; }
@@ -36,7 +36,7 @@ public:
     std::vector<std::pair<std::string, bool>> seen;
     bool fail_next = false;
 
-private:
+  private:
     asio::io_context& io_;
     std::chrono::milliseconds delay_;
 };
@@ -61,7 +61,8 @@ TEST_F(OutboundTest, TypingReturnsAtOnceAndChangesArriveInOrder) {
     EXPECT_TRUE(slow->seen.empty()); // nothing was waited for
     io.run();
     std::vector<bool> a, b;
-    for (const auto& [jid, on] : slow->seen) (jid == "slow:a" ? a : b).push_back(on);
+    for (const auto& [jid, on] : slow->seen)
+        (jid == "slow:a" ? a : b).push_back(on);
     EXPECT_THAT(a, ElementsAre(true, false, true));
     EXPECT_THAT(b, ElementsAre(true));
 }

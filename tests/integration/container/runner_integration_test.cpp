@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The runner end to end against the recording fake runtime: argv, stdin, secrets, streaming.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <fstream>
 
 #include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
 
 #include "harness.hpp"
 #include "nanoclaw/container/snapshots.hpp"
@@ -171,6 +177,32 @@ TEST_F(RunnerIntegrationTest, StreamsRecordsAndResolvesWithTheSession) {
               (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt}));
     EXPECT_EQ(credential_requests_, 1);
     EXPECT_EQ(credential_releases_, 1);
+}
+
+TEST_F(RunnerIntegrationTest, TheRuntimeCliGetsOnlyStdioAndNoBlockedSignals) {
+    // A descriptor this process leaves inheritable (no close-on-exec), at an unused number, and
+    // a blocked signal: the daemon's sockets and signal mask must never reach the runtime CLI.
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    ASSERT_GE(null_fd, 0);
+    const int leaked = ::dup2(null_fd, 213);
+    ::close(null_fd);
+    ASSERT_EQ(leaked, 213);
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    ::pthread_sigmask(SIG_BLOCK, &block, &old);
+    fake_env("FAKE_RUNTIME_MODE", "fds");
+    std::vector<ContainerOutput> outputs;
+    run(group("g1"), input("g1", "x"), &outputs);
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    ::close(leaked);
+    ASSERT_EQ(outputs.size(), 1u);
+    ASSERT_TRUE(outputs[0].result);
+    const auto seen = nlohmann::json::parse(*outputs[0].result);
+    const auto fds = seen["fds"].get<std::vector<int>>();
+    EXPECT_EQ(std::count(fds.begin(), fds.end(), 213), 0) << seen.dump();
+    EXPECT_LE(fds.size(), 4u) << seen.dump(); // 0, 1, 2 and the listing's own descriptor
+    EXPECT_EQ(seen["SigBlk"], "0000000000000000");
 }
 
 TEST_F(RunnerIntegrationTest, MarkersWrittenByteByByteGiveOneRecord) {

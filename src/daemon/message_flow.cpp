@@ -53,21 +53,19 @@ void MessageFlow::on_inbound(core::NewMessage message) {
             return;
         }
     }
+    // v1's "seen" cursor (router_state last_timestamp) moves in the same commit as the message.
+    std::optional<store::Store::StateUpdate> seen;
+    if (message.timestamp > last_seen_)
+        seen = store::Store::StateUpdate{"last_timestamp", message.timestamp};
     try {
-        p_.store.store_message_seq(message);
+        p_.store.store_message_seq(message, seen);
     } catch (const std::exception& e) {
         spdlog::error("cannot store message chat={} id={} err={}", message.chat_jid, message.id,
                       e.what());
         return;
     }
-    note_seen(message.timestamp);
+    if (seen) last_seen_ = seen->value;
     if (group != nullptr && dispatching_) schedule_evaluation(message.chat_jid);
-}
-
-void MessageFlow::note_seen(const std::string& timestamp) {
-    if (timestamp <= last_seen_) return;
-    last_seen_ = timestamp;
-    p_.store.set_router_state("last_timestamp", last_seen_);
 }
 
 void MessageFlow::schedule_evaluation(const std::string& jid) {

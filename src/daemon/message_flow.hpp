@@ -63,7 +63,6 @@ private:
     /// What a reply now proves answered: everything dispatched, unless piped follow-ups are
     /// still unread (then only what was confirmed before).
     AgentCursors::Position answered_position(const RunState& state);
-    void note_seen(const std::string& timestamp);
 
     FlowParts p_;
     std::string bot_prefix_;

@@ -4,6 +4,7 @@
 // (quirk 2). Here positions are rowids: `messages` is a rowid table and rowids only grow, and
 // store_message_seq updates an existing (id, chat_jid) row in place so a re-delivered message
 // keeps its position instead of looking new.
+#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -37,8 +38,10 @@ StoredMessage read_stored(SQLite::Statement& row) {
 
 } // namespace
 
-std::int64_t Store::store_message_seq(const core::NewMessage& m) {
+std::int64_t Store::store_message_seq(const core::NewMessage& m,
+                                      const std::optional<StateUpdate>& state) {
     return guarded("storing message " + m.id + " in " + m.chat_jid, [&] {
+        SQLite::Transaction transaction(impl_->db);
         auto q = impl_->query(k_upsert);
         bind_message(*q, m);
         q->exec();
@@ -46,28 +49,43 @@ std::int64_t Store::store_message_seq(const core::NewMessage& m) {
         id->bind(1, m.id);
         id->bind(2, m.chat_jid);
         id->executeStep();
-        return id->getColumn(0).getInt64();
+        const auto seq = id->getColumn(0).getInt64();
+        id->reset();
+        if (state) {
+            auto st =
+                impl_->query("INSERT OR REPLACE INTO router_state (key, value) VALUES (?, ?)");
+            st->bind(1, state->key);
+            st->bind(2, state->value);
+            st->exec();
+        }
+        transaction.commit();
+        return seq;
     });
 }
 
-std::vector<StoredMessage> Store::get_messages_after_seq(const std::string& chat_jid, std::int64_t after,
+std::vector<StoredMessage> Store::get_messages_after_seq(const std::string& chat_jid,
+                                                         std::int64_t after,
                                                          const std::string& bot_prefix, int limit) {
     return guarded("reading messages of " + chat_jid, [&] {
-        auto q = impl_->query(std::string("SELECT rowid, * FROM messages WHERE rowid > ? AND chat_jid = ?") +
-                              k_visible + " ORDER BY rowid LIMIT ?");
+        auto q = impl_->query(
+            std::string("SELECT rowid, * FROM messages WHERE rowid > ? AND chat_jid = ?") +
+            k_visible + " ORDER BY rowid LIMIT ?");
         q->bind(1, after);
         q->bind(2, chat_jid);
         q->bind(3, bot_prefix + ":%");
         q->bind(4, limit);
         std::vector<StoredMessage> out;
-        while (q->executeStep()) out.push_back(read_stored(*q));
+        while (q->executeStep())
+            out.push_back(read_stored(*q));
         return out;
     });
 }
 
-std::int64_t Store::last_seq_at_or_before(const std::string& chat_jid, const std::string& timestamp) {
+std::int64_t Store::last_seq_at_or_before(const std::string& chat_jid,
+                                          const std::string& timestamp) {
     return guarded("locating cursor of " + chat_jid, [&] {
-        auto q = impl_->query("SELECT COALESCE(MAX(rowid), 0) FROM messages WHERE chat_jid = ? AND timestamp <= ?");
+        auto q = impl_->query(
+            "SELECT COALESCE(MAX(rowid), 0) FROM messages WHERE chat_jid = ? AND timestamp <= ?");
         q->bind(1, chat_jid);
         q->bind(2, timestamp);
         q->executeStep();
@@ -75,10 +93,11 @@ std::int64_t Store::last_seq_at_or_before(const std::string& chat_jid, const std
     });
 }
 
-std::int64_t Store::seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix, int count) {
+std::int64_t Store::seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix,
+                                      int count) {
     return guarded("locating recent messages of " + chat_jid, [&] {
-        auto q = impl_->query(std::string("SELECT rowid FROM messages WHERE chat_jid = ?") + k_visible +
-                              " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
+        auto q = impl_->query(std::string("SELECT rowid FROM messages WHERE chat_jid = ?") +
+                              k_visible + " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
         q->bind(1, chat_jid);
         q->bind(2, bot_prefix + ":%");
         q->bind(3, count);
@@ -96,7 +115,8 @@ std::map<std::string, DeliveryCursor> Store::get_delivery_cursors() {
         return out;
     }
     for (const auto& [jid, cursor] : parsed.items()) {
-        if (!cursor.is_object() || !cursor.contains("seq") || !cursor["seq"].is_number_integer()) continue;
+        if (!cursor.is_object() || !cursor.contains("seq") || !cursor["seq"].is_number_integer())
+            continue;
         out[jid] = {cursor["seq"].get<std::int64_t>(), cursor.value("ts", std::string())};
     }
     return out;
@@ -104,11 +124,13 @@ std::map<std::string, DeliveryCursor> Store::get_delivery_cursors() {
 
 void Store::save_delivery_cursors(const std::map<std::string, DeliveryCursor>& cursors) {
     nlohmann::json all = nlohmann::json::object();
-    for (const auto& [jid, c] : cursors) all[jid] = {{"seq", c.seq}, {"ts", c.timestamp}};
+    for (const auto& [jid, c] : cursors)
+        all[jid] = {{"seq", c.seq}, {"ts", c.timestamp}};
     set_router_state(k_cursor_key, all.dump());
 }
 
-void Store::set_delivery_cursor(const std::string& chat_jid, std::int64_t seq, const std::string& timestamp) {
+void Store::set_delivery_cursor(const std::string& chat_jid, std::int64_t seq,
+                                const std::string& timestamp) {
     auto all = get_delivery_cursors();
     all[chat_jid] = {seq, timestamp};
     save_delivery_cursors(all);

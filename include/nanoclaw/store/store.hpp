@@ -30,13 +30,13 @@ struct StoreOptions {
         : clock(clock_ref), assistant_name(std::move(assistant)),
           data_dir(std::move(legacy_data_dir)) {}
 
-    const core::Clock& clock;              ///< "now" for sync times, last_run, usage rows
-    std::string assistant_name = "Andy";   ///< is_bot_message backfill prefix "<name>:%"
+    const core::Clock& clock;                      ///< "now" for sync times, last_run, usage rows
+    std::string assistant_name = "Andy";           ///< is_bot_message backfill prefix "<name>:%"
     std::optional<std::filesystem::path> data_dir; ///< legacy JSON import source; none = skip
 };
 
 class Store {
-public:
+  public:
     /// Creates the parent directory, opens (or creates) `db_file`, applies schema + migrations in
     /// one transaction, then imports legacy JSON from options.data_dir. A file that is not a
     /// usable SQLite database throws core::FatalError naming it, and is left untouched.
@@ -81,8 +81,8 @@ public:
     /// Quirk-1-free variant: the OLDEST `limit` rows after `since` (ascending), extended so a
     /// timestamp is never split across pages; new_timestamp never skips an unreturned row.
     NewMessagesResult get_new_messages_page(const std::vector<std::string>& jids,
-                                            const std::string& since,
-                                            const std::string& bot_prefix, int limit = 200);
+                                            const std::string& since, const std::string& bot_prefix,
+                                            int limit = 200);
     /// Greatest timestamp of the chat's bot messages (flag or "<prefix>:" content), if any.
     std::optional<std::string> get_last_bot_message_timestamp(const std::string& chat_jid,
                                                               const std::string& bot_prefix);
@@ -136,22 +136,31 @@ public:
 
     // --- Delivery tracking by insertion order (ours; see src/store/delivery.cpp) ---
     /// Stores like store_message, but updates an existing (id, chat_jid) row in place so it keeps
-    /// its sequence number; returns that number.
-    std::int64_t store_message_seq(const core::NewMessage& message);
+    /// its sequence number; returns that number. `state`, when given, is written to router_state
+    /// in the same transaction: one commit for the hot path (a message and v1's last_timestamp).
+    struct StateUpdate {
+        std::string key;
+        std::string value;
+    };
+    std::int64_t store_message_seq(const core::NewMessage& message,
+                                   const std::optional<StateUpdate>& state = std::nullopt);
     /// Visible messages of `chat_jid` with seq > `after`, oldest first, at most `limit`.
-    std::vector<StoredMessage> get_messages_after_seq(const std::string& chat_jid, std::int64_t after,
+    std::vector<StoredMessage> get_messages_after_seq(const std::string& chat_jid,
+                                                      std::int64_t after,
                                                       const std::string& bot_prefix, int limit);
     /// Greatest seq of the chat's messages with timestamp <= `timestamp` (0 when none).
     std::int64_t last_seq_at_or_before(const std::string& chat_jid, const std::string& timestamp);
     /// The seq just before the chat's newest `count` visible messages (0 when it has fewer).
-    std::int64_t seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix, int count);
+    std::int64_t seq_before_newest(const std::string& chat_jid, const std::string& bot_prefix,
+                                   int count);
     /// Committed delivery positions per chat (router_state key "delivery_cursors"; the schema
     /// stays v1's). Empty when none were saved or the value is corrupt (warned).
     std::map<std::string, DeliveryCursor> get_delivery_cursors();
     /// Replaces every saved position.
     void save_delivery_cursors(const std::map<std::string, DeliveryCursor>& cursors);
     /// Changes one chat's position (read-modify-write of the whole value).
-    void set_delivery_cursor(const std::string& chat_jid, std::int64_t seq, const std::string& timestamp);
+    void set_delivery_cursor(const std::string& chat_jid, std::int64_t seq,
+                             const std::string& timestamp);
 
     /// Imports data/router_state.json, sessions.json, registered_groups.json (spec §10.4).
     /// open() calls it; exposed for tests and tools.
@@ -159,7 +168,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Store(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -51,13 +51,7 @@ std::int64_t Store::store_message_seq(const core::NewMessage& m,
         id->executeStep();
         const auto seq = id->getColumn(0).getInt64();
         id->reset();
-        if (state) {
-            auto st =
-                impl_->query("INSERT OR REPLACE INTO router_state (key, value) VALUES (?, ?)");
-            st->bind(1, state->key);
-            st->bind(2, state->value);
-            st->exec();
-        }
+        if (state) impl_->put_router_state(state->key, state->value);
         transaction.commit();
         return seq;
     });

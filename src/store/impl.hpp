@@ -48,6 +48,8 @@ struct Store::Impl {
     Query query(std::string_view sql);
     /// Canonical ISO text of the clock's now.
     std::string now_iso() const;
+    /// router_state[key] = value (inside whatever transaction the caller holds).
+    void put_router_state(const std::string& key, const std::string& value);
 
     /// Creates an additive table (and its indexes) unless this connection already knows it exists.
     void ensure_table(const AdditiveTable& table);

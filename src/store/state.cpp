@@ -21,12 +21,7 @@ std::optional<std::string> Store::get_router_state(const std::string& key) {
 }
 
 void Store::set_router_state(const std::string& key, const std::string& value) {
-    guarded("writing router state " + key, [&] {
-        auto q = impl_->query("INSERT OR REPLACE INTO router_state (key, value) VALUES (?, ?)");
-        q->bind(1, key);
-        q->bind(2, value);
-        q->exec();
-    });
+    guarded("writing router state " + key, [&] { impl_->put_router_state(key, value); });
 }
 
 std::optional<std::string> Store::get_session(const std::string& folder) {

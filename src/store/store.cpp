@@ -41,6 +41,13 @@ std::string Store::Impl::now_iso() const {
     return core::format_iso(clock.now());
 }
 
+void Store::Impl::put_router_state(const std::string& key, const std::string& value) {
+    auto q = query("INSERT OR REPLACE INTO router_state (key, value) VALUES (?, ?)");
+    q->bind(1, key);
+    q->bind(2, value);
+    q->exec();
+}
+
 void Store::Impl::ensure_table(const AdditiveTable& table) {
     if (known_tables_.count(table.name) != 0) return;
     db.exec(table.create_sql);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "bench_process.hpp"
 
-#include <fcntl.h>
+#include "daemon_launch.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -43,26 +44,9 @@ Daemon::~Daemon() {
 }
 
 double Daemon::start() {
-    std::vector<std::string> strings;
-    for (auto& [k, v] : env_)
-        strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    const std::string bin = NANOCLAWD_PATH, root = root_.string(),
-                      log = (root_ / "daemon.log").string();
+    const auto log = (root_ / "daemon.log").string();
     const auto t0 = monotonic_ns();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-        std::vector<char*> argv{const_cast<char*>(bin.c_str()), const_cast<char*>("--root"),
-                                const_cast<char*>(root.c_str()), nullptr};
-        ::execve(bin.c_str(), argv.data(), envp.data());
-        ::_exit(127);
-    }
+    pid_ = testing::launch_daemon(NANOCLAWD_PATH, root_, env_, log);
     const auto socket = root_ / "data" / "nanoclawd.sock";
     while (true) {
         if (const int fd = testing::connect_unix(socket); fd >= 0) {

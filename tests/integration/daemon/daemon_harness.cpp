@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "daemon_harness.hpp"
 
-#include <fcntl.h>
+#include "daemon_launch.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,8 +14,6 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-
-extern char** environ;
 
 namespace nanoclaw::testing {
 namespace fs = std::filesystem;
@@ -67,27 +66,10 @@ DaemonProcess::~DaemonProcess() {
 }
 
 void DaemonProcess::start() {
-    std::vector<std::string> env_strings;
-    for (auto& [k, v] : env_)
-        env_strings.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (auto& s : env_strings)
-        envp.push_back(s.data());
-    envp.push_back(nullptr);
-    const std::string bin = NANOCLAWD_PATH, root_arg = root_.string();
-    const std::string log_path = (root_ / "daemon.log").string();
+    const auto log_path = root_ / "daemon.log";
     std::error_code size_ec;
     const auto log_offset = fs::exists(log_path) ? fs::file_size(log_path, size_ec) : 0;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-        const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        ::dup2(log, 2);
-        ::dup2(log, 1);
-        std::vector<char*> argv{const_cast<char*>(bin.c_str()), const_cast<char*>("--root"),
-                                const_cast<char*>(root_arg.c_str()), nullptr};
-        ::execve(bin.c_str(), argv.data(), envp.data());
-        ::_exit(127);
-    }
+    pid_ = launch_daemon(NANOCLAWD_PATH, root_, env_, log_path);
     int status = 0;
     // Ready means this daemon said so: a socket file left by a killed daemon must not count.
     const bool up = eventually([&] {

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/core/config.hpp"
 
-#include <fcntl.h>
 #include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 
 #include "nanoclaw/core/env_file.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/time_zone.hpp"
 
 extern char** environ;
 
@@ -101,52 +100,9 @@ EnvMap process_env() {
     return env;
 }
 
-namespace {
-
-// Where the OS keeps its compiled zones; the same directory the date/tz library reads.
-constexpr const char* k_zoneinfo_dir = "/usr/share/zoneinfo";
-
-// IANA names: components of letters, digits, '_', '+', '-' ("America/Port-au-Prince",
-// "Etc/GMT+3"), none empty or starting with '.', so the name cannot leave the zone directory.
-bool looks_like_zone_name(std::string_view tz) {
-    if (tz.empty() || tz.size() > 255 || tz.front() == '/' || tz.back() == '/') return false;
-    std::size_t start = 0;
-    while (start <= tz.size()) {
-        const auto end = std::min(tz.find('/', start), tz.size());
-        const auto part = tz.substr(start, end - start);
-        if (part.empty() || part.front() == '.') return false;
-        for (const char c : part) {
-            const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-';
-            if (!ok) return false;
-        }
-        start = end + 1;
-    }
-    // The tz library skips these trees (leap-second and POSIX-rule copies of every zone).
-    return tz.rfind("posix/", 0) != 0 && tz.rfind("right/", 0) != 0;
-}
-
-// A compiled zone file: regular and starting with the TZif magic.
-bool is_zone_file(const std::string& path) {
-    const int fd =
-        ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); // never blocks on a FIFO
-    if (fd < 0) return false;
-    struct stat st {};
-    char magic[4] = {};
-    const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                    ::read(fd, magic, sizeof magic) == static_cast<ssize_t>(sizeof magic) &&
-                    std::string_view(magic, sizeof magic) == "TZif";
-    ::close(fd);
-    return ok;
-}
-
-} // namespace
-
-// Checked against the zone files directly instead of the tz library's database, whose first use
-// walks the whole zoneinfo tree (~20 ms here): start-up should not wait for that.
+// A zone this process can actually load (see TimeZone::locate), not merely a plausible name.
 bool is_valid_timezone(const std::string& tz) {
-    if (tz == "UTC") return true;
-    return looks_like_zone_name(tz) && is_zone_file(std::string(k_zoneinfo_dir) + "/" + tz);
+    return TimeZone::locate(tz).has_value();
 }
 
 // The zone /etc/localtime links to (or /etc/timezone names), as the tz library would find it.

@@ -25,7 +25,6 @@
 #include "nanoclaw/ipc/ipc_watcher.hpp"
 #include "nanoclaw/proxy/credential_proxy.hpp"
 #include "nanoclaw/proxy/settings.hpp"
-#include "nanoclaw/scheduler/cron.hpp"
 
 namespace nanoclaw::daemon {
 
@@ -155,9 +154,6 @@ awaitable<void> Daemon::shutdown(int signo) {
 } // namespace
 
 int run_daemon(const core::Config& config) {
-    // Loads the tz database once the daemon is ready (step 12); joined when run_daemon returns.
-    std::jthread zone_preload;
-
     // 1. Directory layout: everything below lives in root/{store,groups,data}.
     ensure_layout(config);
     const auto env = core::process_env();
@@ -200,7 +196,7 @@ int run_daemon(const core::Config& config) {
 
     // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
     core::spawn(
-        d.io.get_executor(), "start-up", [](Daemon& dm, std::jthread& preload) -> awaitable<void> {
+        d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
             co_await dm.connect_channels();
             if (dm.channels.empty()) {
                 spdlog::critical(
@@ -217,10 +213,7 @@ int run_daemon(const core::Config& config) {
             spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
                          dm.config.root.string(), dm.config.assistant_name, dm.config.timezone,
                          dm.groups.all().size(), dm.proxy.bind_host(), dm.proxy.port());
-            // After "ready", so it does not compete with start-up for the CPU; the first zone
-            // lookup (a prompt's timestamps, a cron task) waits for it if it comes sooner.
-            preload = scheduler::preload_zone_database();
-        }(d, zone_preload));
+        }(d));
 
     d.io.run();
     spdlog::info("stopped");

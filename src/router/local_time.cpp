@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <optional>
 
-#include <date/tz.h>
+#include "nanoclaw/core/time_zone.hpp"
 
 #include "nanoclaw/core/iso_time.hpp"
 
@@ -18,20 +18,16 @@ using Seconds = date::sys_seconds;
 constexpr std::array<const char*, 12> k_month_abbreviations = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// The zone for `name`, or nullptr (meaning UTC) when the tz database does not know it.
-const date::time_zone* find_zone(std::string_view name) {
-    if (name.empty()) return nullptr;
-    try {
-        return date::locate_zone(std::string(name));
-    } catch (const std::exception&) {
-        return nullptr; // unknown name, or no tz database at all: both format as UTC
-    }
+// The zone for `name`, or nullptr (meaning UTC) when it does not load.
+const core::TimeZone* find_zone(std::string_view name) {
+    auto zone = core::TimeZone::locate(name);
+    return zone ? *zone : nullptr;
 }
 
 // JavaScript's Date reads an offset-less date-time as local time; we read it in the display zone.
 // For skipped (spring-forward) and repeated (fall-back) wall times ECMAScript uses the offset in
 // force before the transition, which is exactly get_info(local).first.
-std::optional<Seconds> parse_wall_time(std::string_view iso, const date::time_zone* zone) {
+std::optional<Seconds> parse_wall_time(std::string_view iso, const core::TimeZone* zone) {
     std::string with_utc_suffix(iso);
     with_utc_suffix += 'Z';
     const auto as_utc = core::parse_iso(with_utc_suffix);
@@ -42,7 +38,7 @@ std::optional<Seconds> parse_wall_time(std::string_view iso, const date::time_zo
     return utc - zone->get_info(wall).first.offset;
 }
 
-std::optional<Seconds> parse_instant(std::string_view iso, const date::time_zone* zone) {
+std::optional<Seconds> parse_instant(std::string_view iso, const core::TimeZone* zone) {
     if (const auto t = core::parse_iso(iso)) return std::chrono::floor<std::chrono::seconds>(*t);
     return parse_wall_time(iso, zone);
 }

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Finding the next fire time. The search runs on wall-clock (local) times, which is what the
 // fields describe, then maps each matching wall time to instants with cron-parser's DST rules.
-#include <stdexcept>
-
-#include <date/tz.h>
+#include "nanoclaw/core/time_zone.hpp"
 
 #include "nanoclaw/scheduler/cron.hpp"
 
@@ -74,7 +72,7 @@ std::optional<LocalSeconds> next_wall_match(const CronExpr& e, LocalSeconds from
     return std::nullopt;
 }
 
-bool transition_near(const date::time_zone& zone, SysSeconds t) {
+bool transition_near(const core::TimeZone& zone, SysSeconds t) {
     const auto info = zone.get_info(t);
     return info.begin > t - k_transition_slack || info.end <= t + k_transition_slack;
 }
@@ -86,20 +84,20 @@ bool transition_near(const date::time_zone& zone, SysSeconds t) {
 //   it, that day's skipped times are gone;
 // * repeated by a fall-back overlap: if the hour field is `*`, both occurrences fire; otherwise
 //   the first, unless the search starts inside the repeated hour, where the second one does.
-void instants(const CronExpr& e, const date::time_zone& zone, LocalSeconds wall,
+void instants(const CronExpr& e, const core::TimeZone& zone, LocalSeconds wall,
               core::TimePoint after, std::optional<SysSeconds> out[2]) {
     const auto info = zone.get_info(wall);
     const SysSeconds early{wall.time_since_epoch() - info.first.offset};
     out[0].reset();
     out[1].reset();
     switch (info.result) {
-    case date::local_info::unique:
+    case core::LocalSpan::unique:
         out[0] = early;
         break;
-    case date::local_info::nonexistent:
+    case core::LocalSpan::nonexistent:
         if (after < info.second.begin) out[0] = early;
         break;
-    case date::local_info::ambiguous: {
+    case core::LocalSpan::ambiguous: {
         const SysSeconds late{wall.time_since_epoch() - info.second.offset};
         if (e.hours.all()) {
             out[0] = early;
@@ -133,7 +131,7 @@ bool CronExpr::matches_day(int year, unsigned month, unsigned day, unsigned week
 }
 
 std::optional<core::TimePoint> CronExpr::next_after(core::TimePoint after,
-                                                    const date::time_zone& zone) const {
+                                                    const core::TimeZone& zone) const {
     const auto after_s = date::floor<Secs>(after);
     const LocalSeconds start = zone.to_local(after_s);
     // Near a transition, a wall time before `after`'s own can still map after it (gap shift).
@@ -160,27 +158,9 @@ std::optional<core::TimePoint> CronExpr::next_after(core::TimePoint after,
     return core::TimePoint{*best};
 }
 
-tl::expected<const date::time_zone*, std::string> find_zone(std::string_view name) {
-    try {
-        return date::locate_zone(std::string(name));
-    } catch (const std::runtime_error& e) {
-        return tl::unexpected("unknown time zone \"" + std::string(name) + "\": " + e.what());
-    }
-}
-
-std::jthread preload_zone_database() {
-    return std::jthread([] {
-        try {
-            (void)date::get_tzdb();
-        } catch (const std::exception&) {
-            // No usable database: the first real lookup reports it where it matters.
-        }
-    });
-}
-
-const date::time_zone& zone_or_utc(std::string_view name) {
-    if (auto zone = find_zone(name)) return **zone;
-    return *date::locate_zone("UTC");
+const core::TimeZone& zone_or_utc(std::string_view name) {
+    if (auto zone = core::TimeZone::locate(name)) return **zone;
+    return **core::TimeZone::locate("UTC"); // always loads, even without zone files
 }
 
 } // namespace nanoclaw::scheduler

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/scheduler/schedule.hpp"
 
-#include <date/tz.h>
+#include "nanoclaw/core/time_zone.hpp"
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -28,7 +28,7 @@ core::TimePoint from_ms(long long ms) { return core::TimePoint{milliseconds{ms}}
 
 tl::expected<std::optional<std::string>, std::string> next_cron(std::string_view value,
                                                                 core::TimePoint now,
-                                                                const date::time_zone& zone) {
+                                                                const core::TimeZone& zone) {
     auto expr = parse_cron(value);
     if (!expr) return tl::unexpected(expr.error());
     const auto next = expr->next_after(now, zone);
@@ -51,7 +51,7 @@ bool known_type(std::string_view type) {
 } // namespace
 
 tl::expected<core::TimePoint, std::string> parse_once(std::string_view value,
-                                                      const date::time_zone& zone) {
+                                                      const core::TimeZone& zone) {
     const auto invalid = [&] {
         return tl::unexpected(fmt::format("invalid timestamp \"{}\" for a once schedule", value));
     };
@@ -83,7 +83,7 @@ tl::expected<long long, std::string> parse_interval_ms(std::string_view value) {
 
 tl::expected<std::optional<std::string>, std::string>
 compute_initial_next_run(std::string_view type, std::string_view value, core::TimePoint now,
-                         const date::time_zone& zone) {
+                         const core::TimeZone& zone) {
     if (type == "cron") return next_cron(value, now, zone);
     if (type == "interval") {
         auto ms = parse_interval_ms(value);
@@ -99,7 +99,7 @@ compute_initial_next_run(std::string_view type, std::string_view value, core::Ti
 }
 
 tl::expected<std::optional<std::string>, std::string>
-compute_next_run(const core::ScheduledTask& task, core::TimePoint now, const date::time_zone& zone) {
+compute_next_run(const core::ScheduledTask& task, core::TimePoint now, const core::TimeZone& zone) {
     if (task.schedule_type == "cron") return next_cron(task.schedule_value, now, zone);
     if (task.schedule_type != "interval") return std::optional<std::string>{}; // once, unknown
     const auto ms = parse_interval_ms(task.schedule_value);
@@ -118,7 +118,7 @@ compute_next_run(const core::ScheduledTask& task, core::TimePoint now, const dat
 tl::expected<ScheduleUpdate, std::string> plan_schedule_update(const core::ScheduledTask& task,
                                                                const ScheduleChange& change,
                                                                core::TimePoint now,
-                                                               const date::time_zone& zone) {
+                                                               const core::TimeZone& zone) {
     ScheduleUpdate out{change.schedule_type.value_or(task.schedule_type),
                        change.schedule_value.value_or(task.schedule_value), task.next_run};
     if (!change.schedule_type && !change.schedule_value) return out;
@@ -133,7 +133,7 @@ tl::expected<ScheduleUpdate, std::string> plan_schedule_update(const core::Sched
 
 tl::expected<std::optional<std::string>, std::string>
 next_run_on_resume(const core::ScheduledTask& task, core::TimePoint now,
-                   const date::time_zone& zone) {
+                   const core::TimeZone& zone) {
     const bool recurring = task.schedule_type == "cron" || task.schedule_type == "interval";
     // Text comparison, like every timestamp comparison in the store (§0.2).
     if (!recurring || (task.next_run && *task.next_run > core::format_iso(now)))

@@ -76,7 +76,7 @@ std::filesystem::path resolve_root(const std::optional<std::string>& cli_root, c
 /// The system's IANA zone name (via date/tz), or "UTC" when it cannot be determined.
 std::string system_timezone();
 
-/// True iff `tz` names a zone in the tz database ("UTC" included).
+/// True iff `tz` names a zone whose file loads ("UTC" always does); see core::TimeZone.
 bool is_valid_timezone(const std::string& tz);
 
 } // namespace nanoclaw::core

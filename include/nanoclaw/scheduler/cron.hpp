@@ -4,7 +4,6 @@
 // docs/scheduler.md describes the accepted syntax, the DST rules and the deviations.
 #pragma once
 
-#include <thread>
 #include <bitset>
 #include <optional>
 #include <string>
@@ -14,8 +13,8 @@
 
 #include "nanoclaw/core/iso_time.hpp"
 
-namespace date {
-class time_zone;
+namespace nanoclaw::core {
+class TimeZone;
 }
 
 namespace nanoclaw::scheduler {
@@ -40,23 +39,15 @@ struct CronExpr {
     /// The first fire time strictly after `after`, evaluated in `zone` (see docs/scheduler.md
     /// for gaps and overlaps). nullopt when nothing matches within 50 years (`0 0 30 2 *`).
     std::optional<core::TimePoint> next_after(core::TimePoint after,
-                                              const date::time_zone& zone) const;
+                                              const core::TimeZone& zone) const;
 };
 
 /// Parses `text` (surrounding whitespace ignored). The error says which field is wrong and why.
 tl::expected<CronExpr, std::string> parse_cron(std::string_view text);
 
-/// Looks up an IANA zone name ("UTC" included) in the tz database.
-tl::expected<const date::time_zone*, std::string> find_zone(std::string_view name);
-
-/// The zone for `name`, or UTC when the database does not know it (the configured TIMEZONE was
-/// validated at start-up, so this fallback only covers a database that changed since). The first
-/// call may wait for the tz database to load; callers resolve lazily, never at start-up.
-const date::time_zone& zone_or_utc(std::string_view name);
-
-/// Loads the tz database on a short-lived thread. Its first use walks the whole zoneinfo tree
-/// (~20 ms here); started once the daemon is ready, that happens while it waits for its first
-/// message instead of delaying "ready" or that message. The thread joins when it goes out of scope.
-std::jthread preload_zone_database();
+/// The zone for `name`, or UTC when it does not load (the configured TIMEZONE was validated at
+/// start-up, so this fallback only covers zone files removed since). Loads the one zone file on
+/// first use.
+const core::TimeZone& zone_or_utc(std::string_view name);
 
 } // namespace nanoclaw::scheduler

@@ -13,8 +13,8 @@
 #include "nanoclaw/core/iso_time.hpp"
 #include "nanoclaw/core/types.hpp"
 
-namespace date {
-class time_zone;
+namespace nanoclaw::core {
+class TimeZone;
 }
 
 namespace nanoclaw::scheduler {
@@ -23,7 +23,7 @@ namespace nanoclaw::scheduler {
 /// (a skipped wall time moves forward by the gap, an ambiguous one takes the earlier instant,
 /// like V8); date-only = UTC midnight. Years after 2199 are rejected.
 tl::expected<core::TimePoint, std::string> parse_once(std::string_view value,
-                                                      const date::time_zone& zone);
+                                                      const core::TimeZone& zone);
 
 /// Interval milliseconds by JS parseInt rules; NaN, 0, negatives and absurd sizes -> error.
 tl::expected<long long, std::string> parse_interval_ms(std::string_view value);
@@ -33,14 +33,14 @@ tl::expected<long long, std::string> parse_interval_ms(std::string_view value);
 /// An invalid value is an error and no task must be created.
 tl::expected<std::optional<std::string>, std::string>
 compute_initial_next_run(std::string_view type, std::string_view value, core::TimePoint now,
-                         const date::time_zone& zone);
+                         const core::TimeZone& zone);
 
 /// next_run after a run (computeNextRun, §14.3): once -> nullopt; cron -> next after now;
 /// interval -> the first point of the task's grid (next_run + k*ms, k >= 1) strictly after now,
 /// or now + 60 s (logged) when the value is invalid; unknown type -> nullopt. Error only for a
 /// cron value that does not parse or never fires (v1 throws there).
 tl::expected<std::optional<std::string>, std::string>
-compute_next_run(const core::ScheduledTask& task, core::TimePoint now, const date::time_zone& zone);
+compute_next_run(const core::ScheduledTask& task, core::TimePoint now, const core::TimeZone& zone);
 
 /// The schedule fields an update_task request carries (absent = not in the request).
 struct ScheduleChange {
@@ -61,12 +61,12 @@ struct ScheduleUpdate {
 tl::expected<ScheduleUpdate, std::string> plan_schedule_update(const core::ScheduledTask& task,
                                                                const ScheduleChange& change,
                                                                core::TimePoint now,
-                                                               const date::time_zone& zone);
+                                                               const core::TimeZone& zone);
 
 /// next_run to store when a task is resumed (quirk 8 fix): for cron/interval a missing or
 /// not-future next_run is recomputed (no burst of catch-up runs); otherwise it is kept as is.
 tl::expected<std::optional<std::string>, std::string>
 next_run_on_resume(const core::ScheduledTask& task, core::TimePoint now,
-                   const date::time_zone& zone);
+                   const core::TimeZone& zone);
 
 } // namespace nanoclaw::scheduler

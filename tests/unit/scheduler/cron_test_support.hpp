@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include <date/tz.h>
 #include <gtest/gtest.h>
 
 #include "nanoclaw/core/iso_time.hpp"
+#include "nanoclaw/core/time_zone.hpp"
 #include "nanoclaw/scheduler/cron.hpp"
 
 namespace nanoclaw::scheduler::testing {
@@ -20,7 +20,7 @@ inline std::vector<std::string> next_times(const std::string& expr, const std::s
     EXPECT_TRUE(parsed.has_value()) << expr << ": " << (parsed ? "" : parsed.error());
     std::vector<std::string> out;
     if (!parsed) return out;
-    const auto* tz = date::locate_zone(zone);
+    const auto* tz = *core::TimeZone::locate(zone);
     auto at = core::parse_iso(from);
     EXPECT_TRUE(at.has_value()) << from;
     for (int i = 0; i < count && at; ++i) {

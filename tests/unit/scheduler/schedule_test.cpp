@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include <date/tz.h>
 #include <gtest/gtest.h>
+
+#include "nanoclaw/core/time_zone.hpp"
 
 #include "nanoclaw/scheduler/schedule.hpp"
 
@@ -13,8 +14,8 @@ core::TimePoint at(const char* iso) { return *core::parse_iso(iso); }
 
 class ScheduleTest : public ::testing::Test {
 protected:
-    const date::time_zone& ny = *date::locate_zone("America/New_York");
-    const date::time_zone& utc = *date::locate_zone("UTC");
+    const core::TimeZone& ny = **core::TimeZone::locate("America/New_York");
+    const core::TimeZone& utc = **core::TimeZone::locate("UTC");
     core::TimePoint now = at("2026-01-15T12:00:00.000Z");
 
     core::ScheduledTask task(std::string type, std::string value,
@@ -75,7 +76,7 @@ TEST_F(ScheduleTest, InitialOnceParsesOffsetsAndLocalWallTime) {
 TEST_F(ScheduleTest, OnceInDstGapMovesForwardAndOverlapTakesEarlier) {
     EXPECT_EQ(core::format_iso(parse_once("2026-03-08T02:30:00", ny).value()), "2026-03-08T07:30:00.000Z");
     EXPECT_EQ(core::format_iso(parse_once("2026-11-01T01:30:00", ny).value()), "2026-11-01T05:30:00.000Z");
-    const auto& london = *date::locate_zone("Europe/London");
+    const auto& london = **core::TimeZone::locate("Europe/London");
     EXPECT_EQ(core::format_iso(parse_once("2026-03-29T01:30", london).value()), "2026-03-29T01:30:00.000Z");
     EXPECT_EQ(core::format_iso(parse_once("2026-10-25T01:30", london).value()), "2026-10-25T00:30:00.000Z");
 }

@@ -80,7 +80,8 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
     start(io, watchdog(child, state, timeout), state, false);
     co_await child->write_stdin_and_close(std::string());
     const auto code = co_await child->wait_exit();
-    while (state->pending_readers > 0) co_await state->wake.wait();
+    while (state->pending_readers > 0)
+        co_await state->wake.wait();
     state->finished = true;
     state->deadline.cancel();
     if (!state->result.timed_out) state->result.exit_code = code;
@@ -90,18 +91,25 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
 
 CommandResult run_command_blocking(const std::string& binary, const std::vector<std::string>& args,
                                    std::chrono::milliseconds timeout) {
+    return run_commands_blocking(binary, {CommandSpec{args, timeout}}).front();
+}
+
+std::vector<CommandResult> run_commands_blocking(const std::string& binary,
+                                                 const std::vector<CommandSpec>& commands) {
     asio::io_context io;
-    CommandResult result;
-    asio::co_spawn(io, run_command(io, binary, args, timeout),
-                   [&result](std::exception_ptr e, CommandResult r) {
-                       if (e) {
-                           result.error = "runtime command failed unexpectedly";
-                           return;
-                       }
-                       result = std::move(r);
-                   });
+    std::vector<CommandResult> results(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        asio::co_spawn(io, run_command(io, binary, commands[i].args, commands[i].timeout),
+                       [&result = results[i]](std::exception_ptr e, CommandResult r) {
+                           if (e) {
+                               result.error = "runtime command failed unexpectedly";
+                               return;
+                           }
+                           result = std::move(r);
+                       });
+    }
     io.run();
-    return result;
+    return results;
 }
 
 } // namespace nanoclaw::container::detail

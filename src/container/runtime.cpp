@@ -90,13 +90,25 @@ Runtime::Runtime(const core::Config& config, const Settings& settings)
       hostname_(settings.hostname), info_timeout_(settings.info_timeout),
       stop_timeout_(settings.stop_timeout) {}
 
+namespace {
+
+std::optional<std::string> probe_failure(const detail::CommandResult& info,
+                                         std::chrono::milliseconds timeout) {
+    if (info.ok()) return std::nullopt;
+    const auto why = info.timed_out   ? fmt::format("no answer within {} ms", timeout.count())
+                     : info.exit_code ? fmt::format("exit code {}", *info.exit_code)
+                                      : std::string("could not run it");
+    return fmt::format("({}): {}", why, core::js_trim(info.error));
+}
+
+const std::vector<std::string> k_ps_args = {"ps", "--filter", "name=nanoclaw-", "--format",
+                                            "{{.Names}}"};
+
+} // namespace
+
 std::optional<std::string> Runtime::probe() const {
-    const auto result = detail::run_command_blocking(binary_, {"info"}, info_timeout_);
-    if (result.ok()) return std::nullopt;
-    const auto why = result.timed_out ? fmt::format("no answer within {} ms", info_timeout_.count())
-                     : result.exit_code ? fmt::format("exit code {}", *result.exit_code)
-                                        : std::string("could not run it");
-    return fmt::format("({}): {}", why, core::js_trim(result.error));
+    return probe_failure(detail::run_command_blocking(binary_, {"info"}, info_timeout_),
+                         info_timeout_);
 }
 
 void Runtime::fail(const std::string& why) const {
@@ -111,8 +123,18 @@ void Runtime::ensure_running() const {
 }
 
 std::vector<std::string> Runtime::cleanup_orphans() const {
-    const auto ps = detail::run_command_blocking(
-        binary_, {"ps", "--filter", "name=nanoclaw-", "--format", "{{.Names}}"}, stop_timeout_);
+    return stop_orphans(detail::run_command_blocking(binary_, k_ps_args, stop_timeout_));
+}
+
+std::optional<std::string> Runtime::probe_and_cleanup() const {
+    const auto results = detail::run_commands_blocking(
+        binary_, {{{"info"}, info_timeout_}, {k_ps_args, stop_timeout_}});
+    if (auto failure = probe_failure(results[0], info_timeout_)) return failure;
+    stop_orphans(results[1]);
+    return std::nullopt;
+}
+
+std::vector<std::string> Runtime::stop_orphans(const detail::CommandResult& ps) const {
     if (!ps.ok()) {
         spdlog::warn("Failed to clean up orphaned containers: {}",
                      ps.timed_out ? "ps timed out" : std::string(core::js_trim(ps.error)));

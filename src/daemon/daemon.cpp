@@ -162,10 +162,8 @@ int run_daemon(const core::Config& config) {
     //    mostly waiting, so they run on a short-lived thread while step 3 opens the database.
     const container::Runtime runtime(config, container::load_settings(config, env));
     std::optional<std::string> runtime_failure;
-    std::jthread runtime_check([&runtime, &runtime_failure] {
-        runtime_failure = runtime.probe();
-        if (!runtime_failure) runtime.cleanup_orphans();
-    });
+    std::jthread runtime_check(
+        [&runtime, &runtime_failure] { runtime_failure = runtime.probe_and_cleanup(); });
 
     // 3. Database (schema, migrations, legacy import) and every component around it. Reported
     //    before the runtime, so a broken database is named even on a machine without Docker.
@@ -195,25 +193,23 @@ int run_daemon(const core::Config& config) {
     });
 
     // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
-    core::spawn(
-        d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
-            co_await dm.connect_channels();
-            if (dm.channels.empty()) {
-                spdlog::critical(
-                    "no channels connected (enable LOCAL_CHANNEL or configure a channel)");
-                dm.exit_code = 1;
-                dm.io.stop();
-                co_return;
-            }
-            dm.tasks.start();
-            dm.ipc.start();
-            dm.queue.set_process_messages_fn(
-                [&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
-            dm.flow.recover();
-            spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
-                         dm.config.root.string(), dm.config.assistant_name, dm.config.timezone,
-                         dm.groups.all().size(), dm.proxy.bind_host(), dm.proxy.port());
-        }(d));
+    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
+        co_await dm.connect_channels();
+        if (dm.channels.empty()) {
+            spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
+            dm.exit_code = 1;
+            dm.io.stop();
+            co_return;
+        }
+        dm.tasks.start();
+        dm.ipc.start();
+        dm.queue.set_process_messages_fn(
+            [&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
+        dm.flow.recover();
+        spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
+                     dm.config.root.string(), dm.config.assistant_name, dm.config.timezone,
+                     dm.groups.all().size(), dm.proxy.bind_host(), dm.proxy.port());
+    }(d));
 
     d.io.run();
     spdlog::info("stopped");

@@ -15,6 +15,10 @@
 
 namespace nanoclaw::container {
 
+namespace detail {
+struct CommandResult;
+} // namespace detail
+
 /// ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ (spec §12.2).
 bool is_valid_container_name(std::string_view name);
 
@@ -48,7 +52,14 @@ class Runtime {
     /// Returns the names it tried to stop.
     std::vector<std::string> cleanup_orphans() const;
 
+    /// probe() then cleanup_orphans(), with the orphan listing (read-only) run alongside `info`
+    /// so start-up waits for one CLI round trip instead of two. Orphans are stopped only when
+    /// the probe succeeded; returns the probe's failure, if any.
+    std::optional<std::string> probe_and_cleanup() const;
+
   private:
+    std::vector<std::string> stop_orphans(const detail::CommandResult& listing) const;
+
     std::string binary_;
     core::RuntimeKind kind_;
     std::string hostname_;

@@ -17,7 +17,8 @@ using RuntimeIntegrationTest = RunnerFixture;
 
 std::vector<std::vector<std::string>> argvs(const std::vector<nlohmann::json>& records) {
     std::vector<std::vector<std::string>> out;
-    for (const auto& r : records) out.push_back(r["argv"].get<std::vector<std::string>>());
+    for (const auto& r : records)
+        out.push_back(r["argv"].get<std::vector<std::string>>());
     return out;
 }
 
@@ -54,11 +55,11 @@ TEST_F(RuntimeIntegrationTest, OrphansAreStoppedOneByOneSkippingHostnameAndForei
                                 "nanoclaw-group2-222");
     const auto stopped = Runtime(config_, settings_).cleanup_orphans();
     EXPECT_THAT(stopped, ElementsAre("nanoclaw-group1-111", "nanoclaw-group2-222"));
-    EXPECT_THAT(argvs(records()),
-                ElementsAre(ElementsAre("ps", "--filter", "name=nanoclaw-", "--format",
-                                        "{{.Names}}"),
-                            ElementsAre("stop", "-t", "1", "nanoclaw-group1-111"),
-                            ElementsAre("stop", "-t", "1", "nanoclaw-group2-222")));
+    EXPECT_THAT(
+        argvs(records()),
+        ElementsAre(ElementsAre("ps", "--filter", "name=nanoclaw-", "--format", "{{.Names}}"),
+                    ElementsAre("stop", "-t", "1", "nanoclaw-group1-111"),
+                    ElementsAre("stop", "-t", "1", "nanoclaw-group2-222")));
 }
 
 TEST_F(RuntimeIntegrationTest, NoOrphansMeansOnlyTheListing) {
@@ -78,6 +79,38 @@ TEST_F(RuntimeIntegrationTest, FailedStopDoesNotPreventTheNextOne) {
     EXPECT_THAT(Runtime(config_, settings_).cleanup_orphans(),
                 ElementsAre("nanoclaw-a-1", "nanoclaw-b-2"));
     EXPECT_EQ(records().size(), 3u);
+}
+
+TEST_F(RuntimeIntegrationTest, ProbeAndCleanupListsAlongsideInfoThenStopsOrphans) {
+    fake_env("FAKE_RUNTIME_STOP_WAIT_MS", "0");
+    fake_env("FAKE_RUNTIME_PS", "nanoclaw-a-1,other");
+    EXPECT_EQ(Runtime(config_, settings_).probe_and_cleanup(), std::nullopt);
+    const auto calls = argvs(records());
+    ASSERT_EQ(calls.size(), 3u);
+    // info and ps run at the same time, so either may be recorded first; the stop comes last.
+    EXPECT_THAT(std::vector(calls.begin(), calls.begin() + 2),
+                ::testing::UnorderedElementsAre(
+                    ElementsAre("info"),
+                    ElementsAre("ps", "--filter", "name=nanoclaw-", "--format", "{{.Names}}")));
+    EXPECT_THAT(calls[2], ElementsAre("stop", "-t", "1", "nanoclaw-a-1"));
+}
+
+TEST_F(RuntimeIntegrationTest, ProbeAndCleanupStopsNothingWhenInfoFails) {
+    fake_env("FAKE_RUNTIME_INFO", "fail");
+    fake_env("FAKE_RUNTIME_PS", "nanoclaw-a-1");
+    const auto failure = Runtime(config_, settings_).probe_and_cleanup();
+    ASSERT_TRUE(failure.has_value());
+    EXPECT_NE(failure->find("exit code"), std::string::npos) << *failure;
+    for (const auto& argv : argvs(records()))
+        EXPECT_NE(argv.front(), "stop");
+}
+
+TEST_F(RuntimeIntegrationTest, ProbeAndCleanupWaitsForASlowInfo) {
+    fake_env("FAKE_RUNTIME_INFO", "hang");
+    settings_.info_timeout = 300ms;
+    const auto failure = Runtime(config_, settings_).probe_and_cleanup();
+    ASSERT_TRUE(failure.has_value());
+    EXPECT_NE(failure->find("no answer within 300 ms"), std::string::npos) << *failure;
 }
 
 } // namespace

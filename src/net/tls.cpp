@@ -6,12 +6,14 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/net/openssl_lazy.hpp"
 
 namespace nanoclaw::net {
 
 std::shared_ptr<boost::asio::ssl::context>
 make_client_tls_context(const std::optional<std::filesystem::path>& extra_ca_file) {
     namespace ssl = boost::asio::ssl;
+    if (auto error = openssl_load_error()) throw core::FatalError(*error);
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The §6.4 header table. Beast compares field names case-insensitively, so "X-Api-Key" and
 // "x-api-key" are the same header here.
-#include <openssl/crypto.h>
+#include <string.h> // explicit_bzero
 
 #include "exchange.hpp"
 
@@ -31,7 +31,7 @@ void rewrite_for_upstream(Request& req, const ProxySettings& settings, std::stri
             std::string value = "Bearer ";
             value.append(oauth_token);
             req.set(http::field::authorization, value);
-            OPENSSL_cleanse(value.data(), value.size());
+            explicit_bzero(value.data(), value.size());
         }
     }
 }

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
+#include <string.h> // explicit_bzero
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/core/log.hpp"
@@ -18,7 +18,8 @@ std::optional<std::string> parse_cli_credentials(std::string_view json_text) {
     const auto oauth = doc.find("claudeAiOauth");
     if (oauth == doc.end() || !oauth->is_object()) return std::nullopt;
     const auto token = oauth->find("accessToken");
-    if (token == oauth->end() || !token->is_string() || token->get_ref<const std::string&>().empty()) {
+    if (token == oauth->end() || !token->is_string() ||
+        token->get_ref<const std::string&>().empty()) {
         return std::nullopt;
     }
     return token->get<std::string>();
@@ -50,12 +51,13 @@ void OAuthTokenSource::reload_if_changed() {
     buffer << in.rdbuf();
     std::string text = buffer.str();
     auto token = parse_cli_credentials(text);
-    OPENSSL_cleanse(text.data(), text.size());
+    explicit_bzero(text.data(), text.size());
     seen_mtime_ = mtime; // a bad file is reported once per change, not on every check
     seen_size_ = size;
     if (!token) {
         spdlog::warn("OAuth credentials file {} has no claudeAiOauth.accessToken; keeping the "
-                     "previous token", file_->string());
+                     "previous token",
+                     file_->string());
         return;
     }
     core::register_secret(*token);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/proxy/secret.hpp"
 
-#include <openssl/crypto.h>
+#include <string.h> // explicit_bzero
 
 namespace nanoclaw::proxy {
 
@@ -23,10 +23,10 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 }
 
 void Secret::wipe() noexcept {
-    // OPENSSL_cleanse cannot be optimised away, unlike a plain memset before free. Growing to
+    // explicit_bzero cannot be optimised away, unlike a plain memset before free. Growing to
     // the capacity first also covers bytes a move left behind in the small-string buffer.
     value_.resize(value_.capacity());
-    OPENSSL_cleanse(value_.data(), value_.size());
+    explicit_bzero(value_.data(), value_.size());
     value_.clear();
 }
 

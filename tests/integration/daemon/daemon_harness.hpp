@@ -31,6 +31,7 @@ class DaemonProcess {
     /// SIGKILL and reap: a crash at an arbitrary point.
     void kill9();
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path socket() const { return root_ / "data" / "nanoclawd.sock"; }
     /// argv of every `run` the fake runtime saw so far.

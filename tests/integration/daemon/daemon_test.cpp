@@ -66,6 +66,26 @@ TEST_F(DaemonTest, MessageToMainGetsTheAgentsReply) {
     EXPECT_EQ(d.terminate(), 0);
 }
 
+TEST_F(DaemonTest, OpenSslIsNotLoadedUntilATlsConnectionNeedsIt) {
+    // The proxy's first https request loads it (src/net/openssl_lazy.cpp); a daemon that has
+    // only started and answered a message through the fake runtime never mapped it.
+    auto& d = start();
+    ChatClient c(d.socket());
+    c.say("main", "hello");
+    ASSERT_TRUE(c.next_reply(10s));
+    std::ifstream maps("/proc/" + std::to_string(d.pid()) + "/maps");
+    ASSERT_TRUE(maps.good());
+    std::string line;
+    int mappings = 0;
+    while (std::getline(maps, line)) {
+        ++mappings;
+        EXPECT_EQ(line.find("libssl"), std::string::npos) << line;
+        EXPECT_EQ(line.find("libcrypto"), std::string::npos) << line;
+    }
+    EXPECT_GT(mappings, 5);
+    EXPECT_EQ(d.terminate(), 0);
+}
+
 TEST_F(DaemonTest, NonMainGroupAnswersOnlyWhenTriggered) {
     auto& d = start();
     register_team("team", "team");

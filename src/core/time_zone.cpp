@@ -254,24 +254,22 @@ tl::expected<PosixRule, std::string> PosixRule::parse(std::string_view text) {
         if (!n) return std::nullopt;
         return Date{Date::zero_based, *n, 0, 0};
     };
-    if (!p.eat(',')) return bad("expected ',' before the start date");
-    auto start = rule_date();
-    if (!start) return bad("start date");
-    r.start_ = *start;
-    if (p.eat('/')) {
-        auto t = p.duration(167);
-        if (!t) return bad("start time");
-        r.start_time_ = *t;
-    }
-    if (!p.eat(',')) return bad("expected ',' before the end date");
-    auto end = rule_date();
-    if (!end) return bad("end date");
-    r.end_ = *end;
-    if (p.eat('/')) {
-        auto t = p.duration(167);
-        if (!t) return bad("end time");
-        r.end_time_ = *t;
-    }
+    // ",date[/time]" for the start, then the same for the end; nullopt = parsed, else the error.
+    const auto rule_point = [&](const std::string& which, Date& date,
+                                seconds& time) -> std::optional<std::string> {
+        if (!p.eat(',')) return "expected ',' before the " + which + " date";
+        auto d = rule_date();
+        if (!d) return which + " date";
+        date = *d;
+        if (p.eat('/')) {
+            auto t = p.duration(167);
+            if (!t) return which + " time";
+            time = *t;
+        }
+        return std::nullopt;
+    };
+    if (auto error = rule_point("start", r.start_, r.start_time_)) return bad(error->c_str());
+    if (auto error = rule_point("end", r.end_, r.end_time_)) return bad(error->c_str());
     if (!p.done()) return bad("trailing characters");
     return r;
 }

@@ -513,4 +513,9 @@ tl::expected<const TimeZone*, std::string> TimeZone::locate(std::string_view nam
     return ptr;
 }
 
+const TimeZone& TimeZone::locate_or_utc(std::string_view name) {
+    if (auto zone = locate(name)) return **zone;
+    return **locate("UTC"); // always loads, even without zone files
+}
+
 } // namespace nanoclaw::core

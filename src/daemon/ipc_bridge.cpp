@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/core/iso_time.hpp"
+#include "nanoclaw/core/time_zone.hpp"
 #include "nanoclaw/scheduler/cron.hpp"
 #include "nanoclaw/scheduler/schedule.hpp"
 
@@ -55,12 +56,12 @@ void IpcBridge::delete_task(const std::string& id) {
 tl::expected<std::optional<std::string>, std::string>
 IpcBridge::first_run(const std::string& schedule_type, const std::string& schedule_value) {
     return scheduler::compute_initial_next_run(schedule_type, schedule_value, clock_.now(),
-                                               scheduler::zone_or_utc(config_.timezone));
+                                               core::TimeZone::locate_or_utc(config_.timezone));
 }
 
 std::optional<std::string> IpcBridge::next_run_on_resume(const core::ScheduledTask& task) {
-    auto next =
-        scheduler::next_run_on_resume(task, clock_.now(), scheduler::zone_or_utc(config_.timezone));
+    auto next = scheduler::next_run_on_resume(task, clock_.now(),
+                                              core::TimeZone::locate_or_utc(config_.timezone));
     if (!next) {
         spdlog::warn("cannot recompute next_run on resume task={} err={}", task.id, next.error());
         return std::nullopt;

@@ -6,6 +6,7 @@
 #include "nanoclaw/core/group_folder.hpp"
 #include "nanoclaw/core/iso_time.hpp"
 #include "nanoclaw/router/text.hpp"
+#include "nanoclaw/core/time_zone.hpp"
 #include "nanoclaw/scheduler/cron.hpp"
 #include "nanoclaw/scheduler/schedule.hpp"
 #include "nanoclaw/scheduler/summary.hpp"
@@ -156,7 +157,7 @@ void TaskRunner::finish(const core::ScheduledTask& task, core::TimePoint started
     const auto duration =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
     std::optional<std::string> next;
-    const auto& zone = scheduler::zone_or_utc(p_.config.timezone);
+    const auto& zone = core::TimeZone::locate_or_utc(p_.config.timezone);
     if (auto computed = scheduler::compute_next_run(task, now, zone)) {
         next = *computed;
     } else {

@@ -18,27 +18,20 @@ using Seconds = date::sys_seconds;
 constexpr std::array<const char*, 12> k_month_abbreviations = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// The zone for `name`, or nullptr (meaning UTC) when it does not load.
-const core::TimeZone* find_zone(std::string_view name) {
-    auto zone = core::TimeZone::locate(name);
-    return zone ? *zone : nullptr;
-}
-
 // JavaScript's Date reads an offset-less date-time as local time; we read it in the display zone.
 // For skipped (spring-forward) and repeated (fall-back) wall times ECMAScript uses the offset in
 // force before the transition, which is exactly get_info(local).first.
-std::optional<Seconds> parse_wall_time(std::string_view iso, const core::TimeZone* zone) {
+std::optional<Seconds> parse_wall_time(std::string_view iso, const core::TimeZone& zone) {
     std::string with_utc_suffix(iso);
     with_utc_suffix += 'Z';
     const auto as_utc = core::parse_iso(with_utc_suffix);
     if (!as_utc) return std::nullopt;
     const auto utc = std::chrono::floor<std::chrono::seconds>(*as_utc);
-    if (zone == nullptr) return utc;
     const date::local_seconds wall{utc.time_since_epoch()};
-    return utc - zone->get_info(wall).first.offset;
+    return utc - zone.get_info(wall).first.offset;
 }
 
-std::optional<Seconds> parse_instant(std::string_view iso, const core::TimeZone* zone) {
+std::optional<Seconds> parse_instant(std::string_view iso, const core::TimeZone& zone) {
     if (const auto t = core::parse_iso(iso)) return std::chrono::floor<std::chrono::seconds>(*t);
     return parse_wall_time(iso, zone);
 }
@@ -60,14 +53,14 @@ std::string format_wall_clock(date::local_seconds wall) {
 } // namespace
 
 std::string resolve_timezone(std::string_view timezone) {
-    return find_zone(timezone) != nullptr ? std::string(timezone) : std::string("UTC");
+    return core::TimeZone::locate_or_utc(timezone).name();
 }
 
 std::string format_local_time(std::string_view iso, std::string_view timezone) {
-    const auto* zone = find_zone(timezone);
+    const auto& zone = core::TimeZone::locate_or_utc(timezone);
     const auto instant = parse_instant(iso, zone);
     if (!instant) return "Invalid Date";
-    const auto offset = zone != nullptr ? zone->get_info(*instant).offset : std::chrono::seconds{0};
+    const auto offset = zone.get_info(*instant).offset;
     return format_wall_clock(date::local_seconds{instant->time_since_epoch() + offset});
 }
 

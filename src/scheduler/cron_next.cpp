@@ -158,9 +158,4 @@ std::optional<core::TimePoint> CronExpr::next_after(core::TimePoint after,
     return core::TimePoint{*best};
 }
 
-const core::TimeZone& zone_or_utc(std::string_view name) {
-    if (auto zone = core::TimeZone::locate(name)) return **zone;
-    return **core::TimeZone::locate("UTC"); // always loads, even without zone files
-}
-
 } // namespace nanoclaw::scheduler

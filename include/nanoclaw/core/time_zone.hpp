@@ -81,6 +81,11 @@ class TimeZone {
     /// are not TZif and malformed files are errors that say why. "UTC" works without any files.
     static tl::expected<const TimeZone*, std::string> locate(std::string_view name);
 
+    /// locate(name), or UTC when that fails. The configured TIMEZONE is validated at start-up, so
+    /// the fallback covers zone files removed since, and display code that shows UTC for names
+    /// it cannot resolve (as v1's Intl does).
+    static const TimeZone& locate_or_utc(std::string_view name);
+
     /// Parses TZif bytes (tests feed crafted files through this).
     static tl::expected<TimeZone, std::string> parse(std::string name, std::string_view tzif);
 

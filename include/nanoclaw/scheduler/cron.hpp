@@ -45,9 +45,4 @@ struct CronExpr {
 /// Parses `text` (surrounding whitespace ignored). The error says which field is wrong and why.
 tl::expected<CronExpr, std::string> parse_cron(std::string_view text);
 
-/// The zone for `name`, or UTC when it does not load (the configured TIMEZONE was validated at
-/// start-up, so this fallback only covers zone files removed since). Loads the one zone file on
-/// first use.
-const core::TimeZone& zone_or_utc(std::string_view name);
-
 } // namespace nanoclaw::scheduler

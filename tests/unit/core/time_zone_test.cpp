@@ -143,6 +143,12 @@ TEST(TimeZoneTest, LocateCachesAndKeepsPointersValid) {
     EXPECT_EQ(zone("Etc/GMT+3").get_info(at("2026-06-01T00:00:00Z")).offset, hours{-3});
 }
 
+TEST(TimeZoneTest, LocateOrUtcFallsBackToUtcForZonesThatDoNotLoad) {
+    EXPECT_EQ(TimeZone::locate_or_utc("Europe/London").name(), "Europe/London");
+    EXPECT_EQ(TimeZone::locate_or_utc("Not/AZone").name(), "UTC");
+    EXPECT_EQ(TimeZone::locate_or_utc("../../etc/passwd").name(), "UTC");
+}
+
 TEST(TimeZoneTest, NewYorkSpringForwardAndFallBack) {
     const auto& ny = zone("America/New_York");
     const auto winter = ny.get_info(at("2026-03-08T06:59:59Z"));

@@ -27,18 +27,20 @@ struct CommandState {
 
 awaitable<void> pump(std::shared_ptr<ChildProcess> child, std::shared_ptr<CommandState> state,
                      bool is_stderr) {
-    std::string buf(16 * 1024, '\0');
+    // Not zero-filled: only the pages a read reaches are ever touched (start-up pays per page).
+    constexpr std::size_t k_chunk = 16 * 1024;
+    const auto buf = std::make_unique_for_overwrite<char[]>(k_chunk);
     auto& sink = is_stderr ? state->err_text : state->result.output;
     for (;;) {
         std::size_t n = 0;
         if (is_stderr) {
-            n = co_await child->read_stderr(buf.data(), buf.size());
+            n = co_await child->read_stderr(buf.get(), k_chunk);
         } else {
-            n = co_await child->read_stdout(buf.data(), buf.size());
+            n = co_await child->read_stdout(buf.get(), k_chunk);
         }
         if (n == 0) break;
         const auto room = k_capture_limit - std::min(k_capture_limit, sink.size());
-        sink.append(buf, 0, std::min(n, room));
+        sink.append(buf.get(), std::min(n, room));
     }
 }
 
@@ -89,18 +91,11 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
     co_return state->result;
 }
 
-CommandResult run_command_blocking(const std::string& binary, const std::vector<std::string>& args,
-                                   std::chrono::milliseconds timeout) {
-    return run_commands_blocking(binary, {CommandSpec{args, timeout}}).front();
-}
-
-std::vector<CommandResult> run_commands_blocking(const std::string& binary,
-                                                 const std::vector<CommandSpec>& commands) {
-    asio::io_context io;
-    std::vector<CommandResult> results(commands.size());
+CommandBatch::CommandBatch(const std::string& binary, const std::vector<CommandSpec>& commands)
+    : results_(commands.size()) {
     for (std::size_t i = 0; i < commands.size(); ++i) {
-        asio::co_spawn(io, run_command(io, binary, commands[i].args, commands[i].timeout),
-                       [&result = results[i]](std::exception_ptr e, CommandResult r) {
+        asio::co_spawn(io_, run_command(io_, binary, commands[i].args, commands[i].timeout),
+                       [&result = results_[i]](std::exception_ptr e, CommandResult r) {
                            if (e) {
                                result.error = "runtime command failed unexpectedly";
                                return;
@@ -108,8 +103,24 @@ std::vector<CommandResult> run_commands_blocking(const std::string& binary,
                            result = std::move(r);
                        });
     }
-    io.run();
-    return results;
+    // Runs each command up to its first wait: the spawn, the pipe reads and the watchdog are all
+    // in place when this returns; wait() drives them to the end.
+    io_.poll();
+}
+
+CommandBatch::~CommandBatch() {
+    if (collected_) return;
+    try {
+        io_.run();
+    } catch (const std::exception& e) {
+        spdlog::error("runtime commands failed while abandoned: {}", e.what());
+    }
+}
+
+std::vector<CommandResult> CommandBatch::wait() {
+    io_.run();
+    collected_ = true;
+    return std::move(results_);
 }
 
 } // namespace nanoclaw::container::detail

@@ -25,19 +25,31 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
                                      std::vector<std::string> args,
                                      std::chrono::milliseconds timeout);
 
-/// The same on a private io_context, blocking the caller. For start-up only.
-CommandResult run_command_blocking(const std::string& binary, const std::vector<std::string>& args,
-                                   std::chrono::milliseconds timeout);
-
 /// One command of a batch: arguments and time limit.
 struct CommandSpec {
     std::vector<std::string> args;
     std::chrono::milliseconds timeout;
 };
 
-/// Runs every command at once on a private io_context and blocks until all have finished;
-/// results in the order given.
-std::vector<CommandResult> run_commands_blocking(const std::string& binary,
-                                                 const std::vector<CommandSpec>& commands);
+/// Commands started together on a private io_context, collected later. They are child
+/// processes, so they run while the caller does other work on the same thread (start-up opens
+/// the database meanwhile) without a helper thread; time limits count from the start.
+class CommandBatch {
+  public:
+    /// Spawns every command before returning.
+    CommandBatch(const std::string& binary, const std::vector<CommandSpec>& commands);
+    /// Waits for commands never collected (their results are dropped), so none is left behind.
+    ~CommandBatch();
+    CommandBatch(const CommandBatch&) = delete;
+    CommandBatch& operator=(const CommandBatch&) = delete;
+
+    /// Blocks until every command has finished; results in the order given. Call once.
+    std::vector<CommandResult> wait();
+
+  private:
+    asio::io_context io_;
+    std::vector<CommandResult> results_;
+    bool collected_ = false;
+};
 
 } // namespace nanoclaw::container::detail

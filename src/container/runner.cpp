@@ -13,16 +13,24 @@
 #include "nanoclaw/core/atomic_file.hpp"
 #include "nanoclaw/core/group_folder.hpp"
 #include "run_session.hpp"
+#include "signal.hpp"
 
 namespace nanoclaw::container {
 
 struct ContainerRunner::Impl {
+    Impl(asio::io_context& io_, const core::Config& config_, Settings settings_,
+         CredentialSource credentials_, MountSecurity& mount_security_, const core::Clock& clock_)
+        : io(io_), config(config_), settings(std::move(settings_)),
+          credentials(std::move(credentials_)), mount_security(mount_security_), clock(clock_),
+          prerequisites_done(io_) {}
     asio::io_context& io;
     const core::Config& config;
     Settings settings;
     CredentialSource credentials;
     MountSecurity& mount_security;
     const core::Clock& clock;
+    int pending_prerequisites = 0; ///< run() waits while this is above zero
+    detail::Signal prerequisites_done;
 };
 
 namespace {
@@ -77,13 +85,30 @@ void write_log_file(const core::Config& config, const core::RegisteredGroup& gro
 ContainerRunner::ContainerRunner(asio::io_context& io, const core::Config& config,
                                  Settings settings, CredentialSource credentials,
                                  MountSecurity& mount_security, const core::Clock& clock)
-    : impl_(std::make_unique<Impl>(
-          Impl{io, config, std::move(settings), std::move(credentials), mount_security, clock})) {
+    : impl_(std::make_unique<Impl>(io, config, std::move(settings), std::move(credentials),
+                                   mount_security, clock)) {
     // A container that dies before reading stdin must yield EPIPE, not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
 }
 
 ContainerRunner::~ContainerRunner() = default;
+
+void ContainerRunner::run_after(awaitable<void> prerequisite) {
+    auto& impl = *impl_;
+    ++impl.pending_prerequisites;
+    asio::co_spawn(impl.io, std::move(prerequisite), [&impl](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& err) {
+                spdlog::error("A step container runs wait for failed: {}", err.what());
+            }
+        }
+        // Released either way: a failed prerequisite must not stop every agent for good.
+        --impl.pending_prerequisites;
+        impl.prerequisites_done.notify();
+    });
+}
 
 awaitable<bool> ContainerRunner::stop_container(std::string container_name) {
     co_return co_await detail::stop_by_name(impl_->io, impl_->config.container_runtime_bin,
@@ -157,6 +182,8 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
                                                 OutputCallback on_output, RunHooks hooks) {
     auto& impl = *impl_;
     core::assert_valid_group_folder(group.folder); // the one failure that throws (§5.14)
+    while (impl.pending_prerequisites > 0)
+        co_await impl.prerequisites_done.wait();
     const auto started = impl.clock.now();
     const auto steady_start = std::chrono::steady_clock::now();
     RunCredentials creds;

@@ -104,11 +104,51 @@ std::optional<std::string> probe_failure(const detail::CommandResult& info,
 const std::vector<std::string> k_ps_args = {"ps", "--filter", "name=nanoclaw-", "--format",
                                             "{{.Names}}"};
 
+// Owns copies of everything it uses: it may outlive the Runtime that started it.
+awaitable<std::vector<std::string>> stop_orphans(asio::io_context& io, std::string binary,
+                                                 std::string hostname,
+                                                 std::chrono::milliseconds timeout) {
+    const auto ps = co_await detail::run_command(io, binary, k_ps_args, timeout);
+    if (!ps.ok()) {
+        spdlog::warn("Failed to clean up orphaned containers: {}",
+                     ps.timed_out ? "ps timed out" : std::string(core::js_trim(ps.error)));
+        co_return std::vector<std::string>{};
+    }
+    const auto names = select_orphans(ps.output, hostname);
+    for (const auto& name : names) {
+        const auto stop = co_await detail::run_command(io, binary, stop_args(name), timeout);
+        if (!stop.ok()) spdlog::debug("Stopping orphan {} failed (already stopped?)", name);
+    }
+    if (!names.empty()) {
+        spdlog::info("Stopped orphaned containers: count={} names=[{}]", names.size(),
+                     fmt::join(names, ", "));
+    }
+    co_return names;
+}
+
 } // namespace
 
 std::optional<std::string> Runtime::probe() const {
-    return probe_failure(detail::run_command_blocking(binary_, {"info"}, info_timeout_),
-                         info_timeout_);
+    return start_check().finish();
+}
+
+RuntimeCheck Runtime::start_check() const {
+    return RuntimeCheck(std::make_unique<detail::CommandBatch>(
+                            binary_, std::vector<detail::CommandSpec>{{{"info"}, info_timeout_}}),
+                        info_timeout_);
+}
+
+RuntimeCheck::RuntimeCheck(std::unique_ptr<detail::CommandBatch> batch,
+                           std::chrono::milliseconds timeout)
+    : batch_(std::move(batch)), timeout_(timeout) {}
+RuntimeCheck::RuntimeCheck(RuntimeCheck&&) noexcept = default;
+RuntimeCheck& RuntimeCheck::operator=(RuntimeCheck&&) noexcept = default;
+RuntimeCheck::~RuntimeCheck() = default;
+
+std::optional<std::string> RuntimeCheck::finish() {
+    const auto results = batch_->wait();
+    batch_.reset();
+    return probe_failure(results.front(), timeout_);
 }
 
 void Runtime::fail(const std::string& why) const {
@@ -123,33 +163,22 @@ void Runtime::ensure_running() const {
 }
 
 std::vector<std::string> Runtime::cleanup_orphans() const {
-    return stop_orphans(detail::run_command_blocking(binary_, k_ps_args, stop_timeout_));
-}
-
-std::optional<std::string> Runtime::probe_and_cleanup() const {
-    const auto results = detail::run_commands_blocking(
-        binary_, {{{"info"}, info_timeout_}, {k_ps_args, stop_timeout_}});
-    if (auto failure = probe_failure(results[0], info_timeout_)) return failure;
-    stop_orphans(results[1]);
-    return std::nullopt;
-}
-
-std::vector<std::string> Runtime::stop_orphans(const detail::CommandResult& ps) const {
-    if (!ps.ok()) {
-        spdlog::warn("Failed to clean up orphaned containers: {}",
-                     ps.timed_out ? "ps timed out" : std::string(core::js_trim(ps.error)));
-        return {};
-    }
-    const auto names = select_orphans(ps.output, hostname_);
-    for (const auto& name : names) {
-        const auto stop = detail::run_command_blocking(binary_, stop_args(name), stop_timeout_);
-        if (!stop.ok()) spdlog::debug("Stopping orphan {} failed (already stopped?)", name);
-    }
-    if (!names.empty()) {
-        spdlog::info("Stopped orphaned containers: count={} names=[{}]", names.size(),
-                     fmt::join(names, ", "));
-    }
+    asio::io_context io;
+    std::vector<std::string> names;
+    asio::co_spawn(io, cleanup_orphans_async(io),
+                   [&names](std::exception_ptr e, std::vector<std::string> stopped) {
+                       if (e) {
+                           spdlog::warn("Failed to clean up orphaned containers: unexpected error");
+                           return;
+                       }
+                       names = std::move(stopped);
+                   });
+    io.run();
     return names;
+}
+
+awaitable<std::vector<std::string>> Runtime::cleanup_orphans_async(asio::io_context& io) const {
+    return stop_orphans(io, binary_, hostname_, stop_timeout_);
 }
 
 } // namespace nanoclaw::container

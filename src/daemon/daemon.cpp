@@ -4,7 +4,6 @@
 #include "nanoclaw/daemon/daemon.hpp"
 
 #include <optional>
-#include <thread>
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -82,6 +81,7 @@ struct Daemon {
     }
 
     awaitable<void> connect_channels();
+    awaitable<void> serve(const container::Runtime& runtime);
     awaitable<void> shutdown(int signo);
 
     asio::io_context io{1};
@@ -128,6 +128,31 @@ awaitable<void> Daemon::connect_channels() {
     }
 }
 
+awaitable<void> Daemon::serve(const container::Runtime& runtime) {
+    co_await connect_channels();
+    if (channels.empty()) {
+        spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
+        exit_code = 1;
+        io.stop();
+        co_return;
+    }
+    // Containers an earlier daemon left running are stopped in the background, from the moment
+    // this coroutine ends (a `stop -t 1` takes a second or more with a real runtime). Nothing
+    // can start a container before this line, and every run waits for the cleanup: a new
+    // container is never taken for an orphan, and never works next to an old agent.
+    runner.run_after([](asio::io_context& loop, const container::Runtime& rt) -> awaitable<void> {
+        co_await rt.cleanup_orphans_async(loop);
+    }(io, runtime));
+    tasks.start();
+    ipc.start();
+    queue.set_process_messages_fn(
+        [this](std::string jid) { return flow.process_group(std::move(jid)); });
+    flow.recover();
+    spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
+                 config.root.string(), config.assistant_name, config.timezone, groups.all().size(),
+                 proxy.bind_host(), proxy.port());
+}
+
 awaitable<void> Daemon::shutdown(int signo) {
     spdlog::info("received signal {}, shutting down", signo);
     // Stop intake: messages are still stored, but nothing new starts.
@@ -158,18 +183,15 @@ int run_daemon(const core::Config& config) {
     ensure_layout(config);
     const auto env = core::process_env();
 
-    // 2. Container runtime reachable, leftovers of an earlier run stopped. Its CLI calls are
-    //    mostly waiting, so they run on a short-lived thread while step 3 opens the database.
+    // 2. Container runtime reachable: `info` is a child process, started here and collected
+    //    after step 3, so it runs while this thread opens the database.
     const container::Runtime runtime(config, container::load_settings(config, env));
-    std::optional<std::string> runtime_failure;
-    std::jthread runtime_check(
-        [&runtime, &runtime_failure] { runtime_failure = runtime.probe_and_cleanup(); });
+    auto runtime_check = runtime.start_check();
 
     // 3. Database (schema, migrations, legacy import) and every component around it. Reported
     //    before the runtime, so a broken database is named even on a machine without Docker.
     Daemon d(config, env);
-    runtime_check.join();
-    if (runtime_failure) runtime.fail(*runtime_failure);
+    if (const auto failure = runtime_check.finish()) runtime.fail(*failure);
 
     // 4. State: registered groups, sessions, delivery cursors.
     d.groups.load();
@@ -193,23 +215,7 @@ int run_daemon(const core::Config& config) {
     });
 
     // 7-12. Channels, then scheduler, IPC, processing and recovery, once channels are up.
-    core::spawn(d.io.get_executor(), "start-up", [](Daemon& dm) -> awaitable<void> {
-        co_await dm.connect_channels();
-        if (dm.channels.empty()) {
-            spdlog::critical("no channels connected (enable LOCAL_CHANNEL or configure a channel)");
-            dm.exit_code = 1;
-            dm.io.stop();
-            co_return;
-        }
-        dm.tasks.start();
-        dm.ipc.start();
-        dm.queue.set_process_messages_fn(
-            [&dm](std::string jid) { return dm.flow.process_group(std::move(jid)); });
-        dm.flow.recover();
-        spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
-                     dm.config.root.string(), dm.config.assistant_name, dm.config.timezone,
-                     dm.groups.all().size(), dm.proxy.bind_host(), dm.proxy.port());
-    }(d));
+    core::spawn(d.io.get_executor(), "start-up", d.serve(runtime));
 
     d.io.run();
     spdlog::info("stopped");

@@ -34,8 +34,10 @@ void create_parent(const std::filesystem::path& file) {
 
 // Reading the schema makes SQLite parse the header, and touching each table's root page catches a
 // truncated file: a foreign or damaged file fails here, before anything could write to it. This
-// costs one page per table, so opening stays fast on a large database.
+// costs one page per table, so opening stays fast on a large database. One read transaction
+// for all of it: SQLite would otherwise lock and unlock the file around every statement.
 void probe_readable(SQLite::Database& db) {
+    SQLite::Transaction reading(db);
     std::vector<std::string> tables;
     {
         SQLite::Statement list(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
@@ -49,6 +51,7 @@ void probe_readable(SQLite::Database& db) {
         SQLite::Statement touch(db, "SELECT 1 FROM " + quoted + "\" LIMIT 1");
         touch.executeStep();
     }
+    reading.commit();
 }
 
 } // namespace

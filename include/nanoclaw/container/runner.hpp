@@ -47,6 +47,12 @@ public:
     awaitable<ContainerOutput> run(core::RegisteredGroup group, ContainerInput input,
                                    OutputCallback on_output, RunHooks hooks);
 
+    /// Holds every run() (those already waiting and those to come) until `prerequisite` has
+    /// finished, however it finishes. Start-up uses it for the orphan cleanup, which then runs
+    /// in the background: no new container can be listed as an orphan and stopped, and no agent
+    /// of an earlier daemon still works next to a new one.
+    void run_after(awaitable<void> prerequisite);
+
     /// `stop -t 1 <name>` with the stop timeout; false if the name is invalid or the stop failed.
     awaitable<bool> stop_container(std::string container_name);
 

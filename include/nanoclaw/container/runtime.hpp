@@ -5,19 +5,42 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "nanoclaw/container/settings.hpp"
+#include "nanoclaw/core/asio.hpp"
 #include "nanoclaw/core/config.hpp"
 
 namespace nanoclaw::container {
 
 namespace detail {
 struct CommandResult;
+class CommandBatch;
 } // namespace detail
+
+/// The start-up `info` check under way (Runtime::start_check): a child process that runs while
+/// the caller does other work on the same thread.
+class RuntimeCheck {
+  public:
+    RuntimeCheck(RuntimeCheck&&) noexcept;
+    RuntimeCheck& operator=(RuntimeCheck&&) noexcept;
+    /// Waits for the command if finish() was never called (start-up failed elsewhere).
+    ~RuntimeCheck();
+
+    /// Waits for `info`; nullopt when the runtime answered, else why not (as Runtime::probe).
+    /// Call once.
+    std::optional<std::string> finish();
+
+  private:
+    friend class Runtime;
+    RuntimeCheck(std::unique_ptr<detail::CommandBatch> batch, std::chrono::milliseconds timeout);
+    std::unique_ptr<detail::CommandBatch> batch_;
+    std::chrono::milliseconds timeout_;
+};
 
 /// ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ (spec §12.2).
 bool is_valid_container_name(std::string_view name);
@@ -32,7 +55,8 @@ std::vector<std::string> kill_args(std::string_view name);
 /// "nanoclaw-", valid, and not `own_hostname` (Docker Sandboxes, §11.4).
 std::vector<std::string> select_orphans(std::string_view ps_output, std::string_view own_hostname);
 
-/// The start-up face of the runtime. Both calls block and are meant to run before serving.
+/// The start-up face of the runtime: is it reachable, and which containers did an earlier
+/// daemon leave running.
 class Runtime {
   public:
     Runtime(const core::Config& config, const Settings& settings);
@@ -42,24 +66,24 @@ class Runtime {
     void ensure_running() const;
 
     /// The `info` check without reporting: nullopt when the runtime answered, else why not.
-    /// Safe to run on another thread (its own event loop), so start-up can overlap it.
     std::optional<std::string> probe() const;
+
+    /// probe() in two halves: starts `info` and returns at once; RuntimeCheck::finish()
+    /// collects the answer. The check does not refer back to this Runtime.
+    RuntimeCheck start_check() const;
 
     /// Reports a failed probe like ensure_running: error line, banner, FatalError.
     [[noreturn]] void fail(const std::string& why) const;
 
-    /// Stops running `nanoclaw-*` containers left by an earlier daemon. Never throws.
-    /// Returns the names it tried to stop.
+    /// Stops running `nanoclaw-*` containers left by an earlier daemon, one by one. Never
+    /// throws: a failed listing is a warning. Returns the names it tried to stop. Blocks.
     std::vector<std::string> cleanup_orphans() const;
 
-    /// probe() then cleanup_orphans(), with the orphan listing (read-only) run alongside `info`
-    /// so start-up waits for one CLI round trip instead of two. Orphans are stopped only when
-    /// the probe succeeded; returns the probe's failure, if any.
-    std::optional<std::string> probe_and_cleanup() const;
+    /// cleanup_orphans() on `io`, without blocking it (a `stop -t 1` takes a second or more
+    /// with a real runtime). The coroutine keeps its own copy of the settings it needs.
+    awaitable<std::vector<std::string>> cleanup_orphans_async(asio::io_context& io) const;
 
   private:
-    std::vector<std::string> stop_orphans(const detail::CommandResult& listing) const;
-
     std::string binary_;
     core::RuntimeKind kind_;
     std::string hostname_;

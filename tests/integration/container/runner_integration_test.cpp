@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
@@ -177,6 +179,33 @@ TEST_F(RunnerIntegrationTest, StreamsRecordsAndResolvesWithTheSession) {
               (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt}));
     EXPECT_EQ(credential_requests_, 1);
     EXPECT_EQ(credential_releases_, 1);
+}
+
+TEST_F(RunnerIntegrationTest, ARunWaitsUntilItsPrerequisiteHasFinished) {
+    using namespace std::chrono_literals;
+    bool prerequisite_done = false;
+    std::optional<bool> done_at_spawn;
+    asio::steady_timer delay(io_);
+    runner().run_after([&]() -> awaitable<void> {
+        delay.expires_after(150ms);
+        co_await delay.async_wait(use_awaitable);
+        prerequisite_done = true;
+    }());
+    const auto out = run_to_completion(
+        io_, runner().run(group("g1"), input("g1", "Hello"), {},
+                          {[&](const std::string&) { done_at_spawn = prerequisite_done; }}));
+    EXPECT_EQ(out.status, OutputStatus::success);
+    ASSERT_TRUE(done_at_spawn.has_value());
+    EXPECT_TRUE(*done_at_spawn) << "the runtime CLI was spawned before the prerequisite ended";
+}
+
+TEST_F(RunnerIntegrationTest, AFailedPrerequisiteStillLetsRunsGo) {
+    runner().run_after([]() -> awaitable<void> {
+        throw std::runtime_error("listing failed");
+        co_return;
+    }());
+    EXPECT_EQ(run(group("g1"), input("g1", "Hello")).status, OutputStatus::success);
+    EXPECT_EQ(run_records().size(), 1u);
 }
 
 TEST_F(RunnerIntegrationTest, TheRuntimeCliGetsOnlyStdioAndNoBlockedSignals) {

@@ -2,6 +2,9 @@
 // The start-up check and orphan cleanup against the fake runtime.
 #include "nanoclaw/container/runtime.hpp"
 
+#include <functional>
+#include <optional>
+
 #include <gmock/gmock.h>
 
 #include "harness.hpp"
@@ -81,36 +84,73 @@ TEST_F(RuntimeIntegrationTest, FailedStopDoesNotPreventTheNextOne) {
     EXPECT_EQ(records().size(), 3u);
 }
 
-TEST_F(RuntimeIntegrationTest, ProbeAndCleanupListsAlongsideInfoThenStopsOrphans) {
-    fake_env("FAKE_RUNTIME_STOP_WAIT_MS", "0");
-    fake_env("FAKE_RUNTIME_PS", "nanoclaw-a-1,other");
-    EXPECT_EQ(Runtime(config_, settings_).probe_and_cleanup(), std::nullopt);
-    const auto calls = argvs(records());
-    ASSERT_EQ(calls.size(), 3u);
-    // info and ps run at the same time, so either may be recorded first; the stop comes last.
-    EXPECT_THAT(std::vector(calls.begin(), calls.begin() + 2),
-                ::testing::UnorderedElementsAre(
-                    ElementsAre("info"),
-                    ElementsAre("ps", "--filter", "name=nanoclaw-", "--format", "{{.Names}}")));
-    EXPECT_THAT(calls[2], ElementsAre("stop", "-t", "1", "nanoclaw-a-1"));
+TEST_F(RuntimeIntegrationTest, StartedCheckRunsOnlyInfoAndReportsSuccess) {
+    auto check = Runtime(config_, settings_).start_check();
+    EXPECT_EQ(check.finish(), std::nullopt);
+    EXPECT_THAT(argvs(records()), ElementsAre(ElementsAre("info")));
 }
 
-TEST_F(RuntimeIntegrationTest, ProbeAndCleanupStopsNothingWhenInfoFails) {
+TEST_F(RuntimeIntegrationTest, StartedCheckOutlivesTheRuntimeThatStartedIt) {
+    std::optional<RuntimeCheck> check;
+    {
+        const Runtime runtime(config_, settings_);
+        check.emplace(runtime.start_check());
+    }
+    EXPECT_EQ(check->finish(), std::nullopt);
+}
+
+TEST_F(RuntimeIntegrationTest, StartedCheckReportsAFailingInfo) {
     fake_env("FAKE_RUNTIME_INFO", "fail");
-    fake_env("FAKE_RUNTIME_PS", "nanoclaw-a-1");
-    const auto failure = Runtime(config_, settings_).probe_and_cleanup();
+    const auto failure = Runtime(config_, settings_).start_check().finish();
     ASSERT_TRUE(failure.has_value());
-    EXPECT_NE(failure->find("exit code"), std::string::npos) << *failure;
-    for (const auto& argv : argvs(records()))
-        EXPECT_NE(argv.front(), "stop");
+    EXPECT_NE(failure->find("exit code 1"), std::string::npos) << *failure;
+    EXPECT_NE(failure->find("Cannot connect to the Docker daemon"), std::string::npos) << *failure;
 }
 
-TEST_F(RuntimeIntegrationTest, ProbeAndCleanupWaitsForASlowInfo) {
+TEST_F(RuntimeIntegrationTest, StartedCheckGivesUpOnAHangingInfo) {
     fake_env("FAKE_RUNTIME_INFO", "hang");
     settings_.info_timeout = 300ms;
-    const auto failure = Runtime(config_, settings_).probe_and_cleanup();
+    const auto failure = Runtime(config_, settings_).start_check().finish();
     ASSERT_TRUE(failure.has_value());
     EXPECT_NE(failure->find("no answer within 300 ms"), std::string::npos) << *failure;
+}
+
+TEST_F(RuntimeIntegrationTest, StartedCheckNeverCollectedIsStillWaitedFor) {
+    // Start-up failing elsewhere (a broken database) drops the check: no zombie, no hang.
+    { auto check = Runtime(config_, settings_).start_check(); }
+    EXPECT_THAT(argvs(records()), ElementsAre(ElementsAre("info")));
+}
+
+TEST_F(RuntimeIntegrationTest, AsyncCleanupStopsOrphansWithoutBlockingTheLoop) {
+    fake_env("FAKE_RUNTIME_STOP_WAIT_MS", "0");
+    fake_env("FAKE_RUNTIME_PS", "nanoclaw-a-1,other,nanoclaw-b-2");
+    const Runtime runtime(config_, settings_);
+    int ticks = 0;
+    bool done = false;
+    // A timer ticking on the same loop keeps firing while the runtime CLI works.
+    std::function<void()> tick;
+    asio::steady_timer timer(io_);
+    tick = [&] {
+        timer.expires_after(1ms);
+        timer.async_wait([&](const boost::system::error_code& ec) {
+            if (ec || done) return;
+            ++ticks;
+            tick();
+        });
+    };
+    tick();
+    const auto stopped = run_to_completion(io_, [&]() -> awaitable<std::vector<std::string>> {
+        auto names = co_await runtime.cleanup_orphans_async(io_);
+        done = true;
+        timer.cancel();
+        co_return names;
+    }());
+    EXPECT_THAT(stopped, ElementsAre("nanoclaw-a-1", "nanoclaw-b-2"));
+    EXPECT_GT(ticks, 0);
+    EXPECT_THAT(argvs(records()), ElementsAre(ElementsAre("ps", "--filter", "name=nanoclaw-",
+                                                          "--format", "{{.Names}}"),
+                                              ElementsAre("stop", "-t", "1", "nanoclaw-a-1"),
+                                              ElementsAre("stop", "-t", "1", "nanoclaw-b-2")));
 }
 
 } // namespace

@@ -110,16 +110,21 @@ void DaemonProcess::kill9() {
     pid_ = -1;
 }
 
-std::vector<std::vector<std::string>> DaemonProcess::runs() const {
+std::vector<std::vector<std::string>> DaemonProcess::commands() const {
     std::vector<std::vector<std::string>> out;
     std::istringstream lines(read_all(root_ / "runtime-record.jsonl"));
     for (std::string line; std::getline(lines, line);) {
         if (line.empty()) continue;
         auto argv = nlohmann::json::parse(line, nullptr, false)["argv"];
-        if (argv.is_array() && !argv.empty() && argv[0] == "run")
-            out.push_back(argv.get<std::vector<std::string>>());
+        if (argv.is_array() && !argv.empty()) out.push_back(argv.get<std::vector<std::string>>());
     }
     return out;
+}
+
+std::vector<std::vector<std::string>> DaemonProcess::runs() const {
+    auto all = commands();
+    std::erase_if(all, [](const auto& argv) { return argv.front() != "run"; });
+    return all;
 }
 
 std::string DaemonProcess::log() const {

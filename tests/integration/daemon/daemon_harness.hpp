@@ -34,6 +34,8 @@ class DaemonProcess {
     pid_t pid() const { return pid_; }
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path socket() const { return root_ / "data" / "nanoclawd.sock"; }
+    /// argv of every command the fake runtime saw so far, in order.
+    std::vector<std::vector<std::string>> commands() const;
     /// argv of every `run` the fake runtime saw so far.
     std::vector<std::vector<std::string>> runs() const;
     /// Daemon stderr so far.

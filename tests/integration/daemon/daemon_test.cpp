@@ -4,6 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -83,6 +87,30 @@ TEST_F(DaemonTest, OpenSslIsNotLoadedUntilATlsConnectionNeedsIt) {
         EXPECT_EQ(line.find("libcrypto"), std::string::npos) << line;
     }
     EXPECT_GT(mappings, 5);
+    EXPECT_EQ(d.terminate(), 0);
+}
+
+TEST_F(DaemonTest, OrphansOfAnEarlierDaemonAreStoppedBeforeTheFirstRun) {
+    // A container an earlier daemon left running: a process the fake's `stop` reaches through
+    // its pid file.
+    const pid_t orphan = ::fork();
+    ASSERT_GE(orphan, 0);
+    if (orphan == 0) {
+        ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    dir_.write("runtime-state/nanoclaw-old-1.pid", std::to_string(orphan));
+    auto& d = start({{"FAKE_RUNTIME_PS", "nanoclaw-old-1,unrelated"}});
+    ChatClient c(d.socket());
+    c.say("main", "hello");
+    ASSERT_TRUE(c.next_reply(10s));
+    int status = 0;
+    ASSERT_EQ(::waitpid(orphan, &status, 0), orphan);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    std::vector<std::string> order;
+    for (const auto& argv : d.commands())
+        order.push_back(argv.front() == "stop" ? "stop " + argv.back() : argv.front());
+    EXPECT_EQ(order, (std::vector<std::string>{"info", "ps", "stop nanoclaw-old-1", "run"}));
     EXPECT_EQ(d.terminate(), 0);
 }
 

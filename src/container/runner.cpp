@@ -101,7 +101,8 @@ void ContainerRunner::run_after(awaitable<void> prerequisite) {
             try {
                 std::rethrow_exception(e);
             } catch (const std::exception& err) {
-                spdlog::error("A step container runs wait for failed: {}", err.what());
+                spdlog::error("A step container runs wait for failed ({}); runs go ahead",
+                              err.what());
             }
         }
         // Released either way: a failed prerequisite must not stop every agent for good.

@@ -186,11 +186,12 @@ TEST_F(RunnerIntegrationTest, ARunWaitsUntilItsPrerequisiteHasFinished) {
     bool prerequisite_done = false;
     std::optional<bool> done_at_spawn;
     asio::steady_timer delay(io_);
-    runner().run_after([&]() -> awaitable<void> {
-        delay.expires_after(150ms);
-        co_await delay.async_wait(use_awaitable);
-        prerequisite_done = true;
-    }());
+    // Parameters, not captures: a coroutine lambda's captures die with the temporary closure.
+    runner().run_after([](asio::steady_timer& timer, bool& done) -> awaitable<void> {
+        timer.expires_after(150ms);
+        co_await timer.async_wait(use_awaitable);
+        done = true;
+    }(delay, prerequisite_done));
     const auto out = run_to_completion(
         io_, runner().run(group("g1"), input("g1", "Hello"), {},
                           {[&](const std::string&) { done_at_spawn = prerequisite_done; }}));

@@ -139,12 +139,16 @@ TEST_F(RuntimeIntegrationTest, AsyncCleanupStopsOrphansWithoutBlockingTheLoop) {
         });
     };
     tick();
-    const auto stopped = run_to_completion(io_, [&]() -> awaitable<std::vector<std::string>> {
-        auto names = co_await runtime.cleanup_orphans_async(io_);
-        done = true;
-        timer.cancel();
-        co_return names;
-    }());
+    // Parameters, not captures: a coroutine lambda's captures die with the temporary closure.
+    const auto stopped =
+        run_to_completion(io_,
+                          [](const Runtime& rt, asio::io_context& io, asio::steady_timer& ticker,
+                             bool& finished) -> awaitable<std::vector<std::string>> {
+                              auto names = co_await rt.cleanup_orphans_async(io);
+                              finished = true;
+                              ticker.cancel();
+                              co_return names;
+                          }(runtime, io_, timer, done));
     EXPECT_THAT(stopped, ElementsAre("nanoclaw-a-1", "nanoclaw-b-2"));
     EXPECT_GT(ticks, 0);
     EXPECT_THAT(argvs(records()), ElementsAre(ElementsAre("ps", "--filter", "name=nanoclaw-",

@@ -146,6 +146,7 @@ RuntimeCheck& RuntimeCheck::operator=(RuntimeCheck&&) noexcept = default;
 RuntimeCheck::~RuntimeCheck() = default;
 
 std::optional<std::string> RuntimeCheck::finish() {
+    if (!batch_) throw std::logic_error("RuntimeCheck::finish called twice");
     const auto results = batch_->wait();
     batch_.reset();
     return probe_failure(results.front(), timeout_);

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 
 #include <gmock/gmock.h>
 
@@ -113,6 +114,12 @@ TEST_F(RuntimeIntegrationTest, StartedCheckGivesUpOnAHangingInfo) {
     const auto failure = Runtime(config_, settings_).start_check().finish();
     ASSERT_TRUE(failure.has_value());
     EXPECT_NE(failure->find("no answer within 300 ms"), std::string::npos) << *failure;
+}
+
+TEST_F(RuntimeIntegrationTest, StartedCheckCollectedTwiceIsAProgrammingError) {
+    auto check = Runtime(config_, settings_).start_check();
+    EXPECT_EQ(check.finish(), std::nullopt);
+    EXPECT_THROW(check.finish(), std::logic_error);
 }
 
 TEST_F(RuntimeIntegrationTest, StartedCheckNeverCollectedIsStillWaitedFor) {

@@ -91,36 +91,34 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
     co_return state->result;
 }
 
-CommandBatch::CommandBatch(const std::string& binary, const std::vector<CommandSpec>& commands)
-    : results_(commands.size()) {
-    for (std::size_t i = 0; i < commands.size(); ++i) {
-        asio::co_spawn(io_, run_command(io_, binary, commands[i].args, commands[i].timeout),
-                       [&result = results_[i]](std::exception_ptr e, CommandResult r) {
-                           if (e) {
-                               result.error = "runtime command failed unexpectedly";
-                               return;
-                           }
-                           result = std::move(r);
-                       });
-    }
-    // Runs each command up to its first wait: the spawn, the pipe reads and the watchdog are all
+StartedCommand::StartedCommand(const std::string& binary, std::vector<std::string> args,
+                               std::chrono::milliseconds timeout) {
+    asio::co_spawn(io_, run_command(io_, binary, std::move(args), timeout),
+                   [this](std::exception_ptr e, CommandResult r) {
+                       if (e) {
+                           result_.error = "runtime command failed unexpectedly";
+                           return;
+                       }
+                       result_ = std::move(r);
+                   });
+    // Runs the command up to its first wait: the spawn, the pipe reads and the watchdog are all
     // in place when this returns; wait() drives them to the end.
     io_.poll();
 }
 
-CommandBatch::~CommandBatch() {
+StartedCommand::~StartedCommand() {
     if (collected_) return;
     try {
         io_.run();
     } catch (const std::exception& e) {
-        spdlog::error("runtime commands failed while abandoned: {}", e.what());
+        spdlog::error("runtime command failed while abandoned: {}", e.what());
     }
 }
 
-std::vector<CommandResult> CommandBatch::wait() {
+CommandResult StartedCommand::wait() {
     io_.run();
     collected_ = true;
-    return std::move(results_);
+    return std::move(result_);
 }
 
 } // namespace nanoclaw::container::detail

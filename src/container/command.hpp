@@ -25,30 +25,25 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
                                      std::vector<std::string> args,
                                      std::chrono::milliseconds timeout);
 
-/// One command of a batch: arguments and time limit.
-struct CommandSpec {
-    std::vector<std::string> args;
-    std::chrono::milliseconds timeout;
-};
-
-/// Commands started together on a private io_context, collected later. They are child
-/// processes, so they run while the caller does other work on the same thread (start-up opens
-/// the database meanwhile) without a helper thread; time limits count from the start.
-class CommandBatch {
+/// One command started now on a private io_context and collected later. It is a child process,
+/// so it runs while the caller does other work on the same thread (start-up opens the database
+/// meanwhile) without a helper thread; the time limit counts from the start.
+class StartedCommand {
   public:
-    /// Spawns every command before returning.
-    CommandBatch(const std::string& binary, const std::vector<CommandSpec>& commands);
-    /// Waits for commands never collected (their results are dropped), so none is left behind.
-    ~CommandBatch();
-    CommandBatch(const CommandBatch&) = delete;
-    CommandBatch& operator=(const CommandBatch&) = delete;
+    /// Spawns the command before returning.
+    StartedCommand(const std::string& binary, std::vector<std::string> args,
+                   std::chrono::milliseconds timeout);
+    /// Waits for a command never collected (its result is dropped), so none is left behind.
+    ~StartedCommand();
+    StartedCommand(const StartedCommand&) = delete;
+    StartedCommand& operator=(const StartedCommand&) = delete;
 
-    /// Blocks until every command has finished; results in the order given. Call once.
-    std::vector<CommandResult> wait();
+    /// Blocks until the command has finished. Call once.
+    CommandResult wait();
 
   private:
     asio::io_context io_;
-    std::vector<CommandResult> results_;
+    CommandResult result_;
     bool collected_ = false;
 };
 

@@ -133,23 +133,23 @@ std::optional<std::string> Runtime::probe() const {
 }
 
 RuntimeCheck Runtime::start_check() const {
-    return RuntimeCheck(std::make_unique<detail::CommandBatch>(
-                            binary_, std::vector<detail::CommandSpec>{{{"info"}, info_timeout_}}),
+    return RuntimeCheck(std::make_unique<detail::StartedCommand>(
+                            binary_, std::vector<std::string>{"info"}, info_timeout_),
                         info_timeout_);
 }
 
-RuntimeCheck::RuntimeCheck(std::unique_ptr<detail::CommandBatch> batch,
+RuntimeCheck::RuntimeCheck(std::unique_ptr<detail::StartedCommand> info,
                            std::chrono::milliseconds timeout)
-    : batch_(std::move(batch)), timeout_(timeout) {}
+    : info_(std::move(info)), timeout_(timeout) {}
 RuntimeCheck::RuntimeCheck(RuntimeCheck&&) noexcept = default;
 RuntimeCheck& RuntimeCheck::operator=(RuntimeCheck&&) noexcept = default;
 RuntimeCheck::~RuntimeCheck() = default;
 
 std::optional<std::string> RuntimeCheck::finish() {
-    if (!batch_) throw std::logic_error("RuntimeCheck::finish called twice");
-    const auto results = batch_->wait();
-    batch_.reset();
-    return probe_failure(results.front(), timeout_);
+    if (!info_) throw std::logic_error("RuntimeCheck::finish called twice");
+    const auto result = info_->wait();
+    info_.reset();
+    return probe_failure(result, timeout_);
 }
 
 void Runtime::fail(const std::string& why) const {

@@ -19,7 +19,7 @@ namespace nanoclaw::container {
 
 namespace detail {
 struct CommandResult;
-class CommandBatch;
+class StartedCommand;
 } // namespace detail
 
 /// The start-up `info` check under way (Runtime::start_check): a child process that runs while
@@ -37,8 +37,8 @@ class RuntimeCheck {
 
   private:
     friend class Runtime;
-    RuntimeCheck(std::unique_ptr<detail::CommandBatch> batch, std::chrono::milliseconds timeout);
-    std::unique_ptr<detail::CommandBatch> batch_;
+    RuntimeCheck(std::unique_ptr<detail::StartedCommand> info, std::chrono::milliseconds timeout);
+    std::unique_ptr<detail::StartedCommand> info_;
     std::chrono::milliseconds timeout_;
 };
 

@@ -105,7 +105,7 @@ bool is_valid_timezone(const std::string& tz) {
     return TimeZone::locate(tz).has_value();
 }
 
-// The zone /etc/localtime links to (or /etc/timezone names), as the tz library would find it.
+// The zone /etc/localtime links to (or /etc/timezone names), kept only if it loads.
 std::string system_timezone() {
     std::error_code ec;
     const auto target = std::filesystem::read_symlink("/etc/localtime", ec);

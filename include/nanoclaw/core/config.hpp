@@ -73,7 +73,8 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env);
 /// Resolves the root directory from --root, NANOCLAW_ROOT, or the current directory.
 std::filesystem::path resolve_root(const std::optional<std::string>& cli_root, const EnvMap& env);
 
-/// The system's IANA zone name (via date/tz), or "UTC" when it cannot be determined.
+/// The system's IANA zone name (from /etc/localtime or /etc/timezone, when that zone loads), or
+/// "UTC" when it cannot be determined.
 std::string system_timezone();
 
 /// True iff `tz` names a zone whose file loads ("UTC" always does); see core::TimeZone.

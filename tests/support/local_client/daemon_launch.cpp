@@ -3,9 +3,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <vector>

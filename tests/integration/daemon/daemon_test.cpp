@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -57,6 +58,36 @@ class DaemonTest : public ::testing::Test {
     TempDir dir_;
     std::unique_ptr<DaemonProcess> daemon_;
 };
+
+// Runs nanoclawd with `args` (trusted test text) and returns {exit status, stdout + stderr}.
+std::pair<int, std::string> run_nanoclawd(const std::string& args) {
+    const std::string command = std::string(NANOCLAWD_PATH) + " " + args + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return {-1, ""};
+    std::string out;
+    char buf[512];
+    while (const auto n = std::fread(buf, 1, sizeof buf, pipe))
+        out.append(buf, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(DaemonCommandLine, VersionHelpAndBadOptions) {
+    const auto [version_code, version] = run_nanoclawd("--version");
+    EXPECT_EQ(version_code, 0);
+    EXPECT_EQ(version.rfind("nanoclawd ", 0), 0u) << version;
+    EXPECT_NE(version.find("compatible)"), std::string::npos) << version;
+    const auto [help_code, help] = run_nanoclawd("--help");
+    EXPECT_EQ(help_code, 0);
+    EXPECT_NE(help.find("--root DIR"), std::string::npos) << help;
+    const auto [bad_code, bad] = run_nanoclawd("--bogus");
+    EXPECT_EQ(bad_code, 2);
+    EXPECT_EQ(bad.rfind("nanoclawd: unknown option --bogus\n", 0), 0u) << bad;
+    EXPECT_NE(bad.find("Usage: nanoclawd"), std::string::npos) << bad;
+    const auto [missing_code, missing] = run_nanoclawd("--root");
+    EXPECT_EQ(missing_code, 2);
+    EXPECT_NE(missing.find("--root needs a directory"), std::string::npos) << missing;
+}
 
 TEST_F(DaemonTest, MessageToMainGetsTheAgentsReply) {
     auto& d = start();

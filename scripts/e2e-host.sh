@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # End-to-end test of the real host: nanoclawd + the `nanoclaw` CLI + the real
 # agent image + the mock Messages API, all on 127.0.0.1 (containers use
-# --network host). Runs in a scratch root (copies of container/agent-runner/src,
-# container/skills and groups/), never in the checkout. Three phases:
+# --network host). Installs the build (cmake --install) into a scratch prefix
+# and runs the installed binaries with --root set to a fresh, empty scratch
+# directory outside the checkout: the shipped files (agent-runner source, skills,
+# CLAUDE.md templates) must come from <prefix>/share/nanoclaw. Three phases:
 #   A (IDLE_TIMEOUT 30 s): send with an IPC message, a Bash tool call and a
 #     final reply; a second send answered by the same container and session;
 #     SIGTERM -> `_close`, container gone, exit 0.
@@ -18,8 +20,9 @@
 # Usage: scripts/e2e-host.sh [--image IMAGE] [--keep]
 #   --image  agent image (default: $CONTAINER_IMAGE or nanoclaw-agent:latest)
 #   --keep   keep the scratch directory (logs, root, mock log) for inspection
-# Environment: NANOCLAW_BIN_DIR (default build/dev/src/bin), CONTAINER_RUNTIME_BIN
-# (default docker), E2E_SEND_TIMEOUT (seconds per send, default 240).
+# Environment: NANOCLAW_BIN_DIR (default build/dev/src/bin; the build tree two
+# levels above it is installed), CONTAINER_RUNTIME_BIN (default docker),
+# E2E_SEND_TIMEOUT (seconds per send, default 240).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,12 +32,13 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --image) image="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '3,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,25p' "$0"; exit 0 ;;
     *) echo "e2e-host: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
 bin_dir="${NANOCLAW_BIN_DIR:-$repo/build/dev/src/bin}"
+build_dir="$(cd "$bin_dir/../.." 2>/dev/null && pwd || true)"
 nanoclawd="$bin_dir/nanoclawd"
 nanoclaw="$bin_dir/nanoclaw"
 runtime="${CONTAINER_RUNTIME_BIN:-docker}"
@@ -45,26 +49,29 @@ die() { echo "e2e-host: $*" >&2; exit 1; }
 
 [[ -x "$nanoclawd" && -x "$nanoclaw" ]] \
   || die "no binaries in $bin_dir (cmake --preset dev && cmake --build build/dev --target nanoclawd nanoclaw)"
+[[ -n "$build_dir" && -f "$build_dir/cmake_install.cmake" ]] \
+  || die "no install rules in ${build_dir:-$bin_dir/../..} (re-run cmake there, then build nanoclawd nanoclaw)"
 command -v sqlite3 >/dev/null || die "sqlite3 is required (apt-get install sqlite3)"
 command -v node >/dev/null || die "node is required for the mock Messages API"
 "$repo/scripts/container/ensure-dockerd.sh" >/dev/null
 "$runtime" image inspect "$image" >/dev/null 2>&1 \
   || die "image $image not found (scripts/container/ensure-images.sh [--tag T] [--no-browser])"
 
-# ---------------------------------------------------------------- scratch root
+# ---------------------------------------------------------------- install and scratch root
 work="$(mktemp -d "${TMPDIR:-/tmp}/nanoclaw-e2e-host.XXXXXX")"
+# An installed copy: a rebuild in the checkout during the run must not swap the binaries, and
+# the daemon must find its shipped files under prefix/share/nanoclaw, not in the checkout.
+prefix="$work/prefix"
+cmake --install "$build_dir" --prefix "$prefix" >"$work/install.out" 2>&1 \
+  || { cat "$work/install.out" >&2; die "cmake --install $build_dir failed"; }
+nanoclawd="$prefix/bin/nanoclawd"
+nanoclaw="$prefix/bin/nanoclaw"
+share="$prefix/share/nanoclaw"
+# The data root starts empty (the daemon seeds groups/ from $share); only .env is added below.
 root="$work/root"
-mkdir -p "$root/container/agent-runner" "$work/home"
-cp -r "$repo/container/agent-runner/src" "$root/container/agent-runner/src"
-[[ -d "$repo/container/skills" ]] && cp -r "$repo/container/skills" "$root/container/skills"
-cp -r "$repo/groups" "$root/groups"
+mkdir -p "$root" "$work/home"
 secret="sk-ant-e2e-secret-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 sock="$root/data/nanoclawd.sock"
-# Private copies: a rebuild in the checkout during the run must not swap them.
-mkdir -p "$work/bin"
-cp "$nanoclawd" "$nanoclaw" "$work/bin/"
-nanoclawd="$work/bin/nanoclawd"
-nanoclaw="$work/bin/nanoclaw"
 
 mock_pid=""
 forwarder_pid=""
@@ -170,7 +177,7 @@ chmod 600 "$root/.env"
 start_daemon() { # start_daemon PHASE IDLE_MS
   local phase="$1" idle="$2"
   rm -f "$sock"
-  env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u CLAUDE_CODE_OAUTH_TOKEN \
+  env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u CLAUDE_CODE_OAUTH_TOKEN -u NANOCLAW_SHARE_DIR \
     HOME="$work/home" CONTAINER_IMAGE="$image" CONTAINER_RUNTIME_BIN="$runtime" \
     CREDENTIAL_PROXY_HOST=127.0.0.1 CREDENTIAL_PROXY_PORT=0 NANOCLAW_CONTAINER_NETWORK=host \
     IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug \
@@ -229,7 +236,15 @@ message_count_for() {
 
 t_start=$SECONDS
 # ================================================================ phase A
+check "the install has the shipped agent-runner source" test -f "$share/container/agent-runner/src/index.ts"
+check "the install has the CLAUDE.md templates" \
+  test -f "$share/groups/main/CLAUDE.md" -a -f "$share/groups/global/CLAUDE.md"
+check "the install has no node_modules or agent-runner tests" \
+  test ! -e "$share/container/agent-runner/node_modules" -a ! -e "$share/container/agent-runner/test"
 start_daemon A 30000
+check "the empty root was seeded with the shipped templates" \
+  cmp -s "$share/groups/global/CLAUDE.md" "$root/groups/global/CLAUDE.md"
+check "the root holds no shipped code (no container/)" test ! -e "$root/container"
 
 prompt1='e2e one [[tool:mcp__nanoclaw__send_message {"text":"ipc hello"}]] [[tool:Bash {"command":"echo e2e > /workspace/group/bash-was-here","description":"touch a file"}]] [[reply:final answer]]'
 t0=$SECONDS
@@ -238,6 +253,8 @@ t_send1=$((SECONDS - t0))
 check "send 1 printed the final reply (OUTPUT markers)" contains "$work/send1.out" "final answer"
 check "send 1 printed the IPC message (IPC watcher -> local channel)" contains "$work/send1.out" "ipc hello"
 check "Bash tool wrote groups/main/bash-was-here" test -f "$root/groups/main/bash-was-here"
+check "the run's /app/src is the installed agent-runner source" \
+  cmp -s "$share/container/agent-runner/src/index.ts" "$root/data/sessions/main/agent-runner-src/index.ts"
 
 # The container idles (IDLE_TIMEOUT 30 s): look at it while it runs.
 name1="$(running_of_ours | head -n1)"

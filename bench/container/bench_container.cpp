@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
     config.store_dir = root / "store";
     config.container_runtime_bin = NANOCLAW_BENCH_FAKE_RUNTIME;
     fs::create_directories(config.groups_dir);
+    // A stand-in for the shipped files: host preparation copies the agent-runner source.
+    config.share_dir = root / "share";
+    fs::create_directories(config.share_dir / "container/agent-runner/src");
+    std::ofstream(config.share_dir / "container/agent-runner/src/index.ts") << "// bench\n";
     nc::container::Settings settings;
     nc::container::MountSecurity security(root / "no-allowlist.json", root, root);
     nc::core::SystemClock clock;

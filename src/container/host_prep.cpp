@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <set>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -59,8 +60,19 @@ void add_main_project_mounts(const core::Config& config, const Settings& setting
     }
 }
 
+// Shipped files come from the share directory, never from the data root (which may be any
+// empty directory). A hand-built Config without one is a bug worth a clear message, not an
+// empty /app/src that fails the container's TypeScript build far away (TS18003).
+fs::path shipped(const core::Config& config, const fs::path& relative) {
+    if (config.share_dir.empty()) {
+        throw std::runtime_error("no share directory in the configuration: cannot find " +
+                                 relative.string() + " (set NANOCLAW_SHARE_DIR)");
+    }
+    return config.share_dir / relative;
+}
+
 void sync_skills(const core::Config& config, const fs::path& claude_dir) {
-    const auto src = config.root / "container" / "skills";
+    const auto src = shipped(config, "container/skills");
     if (!fs::is_directory(src)) return;
     const auto dst = claude_dir / "skills";
     detail::ensure_real_directory(dst);
@@ -86,12 +98,15 @@ fs::path prepare_ipc_dir(const core::Config& config, const std::string& folder) 
     return dir;
 }
 
-// Copied when missing, or refreshed when the project's index.ts is newer (§12.4).
+// Copied when missing, or refreshed when the shipped index.ts is newer (§12.4).
 fs::path prepare_agent_runner_src(const core::Config& config, const std::string& folder) {
-    const auto src = config.root / "container" / "agent-runner" / "src";
+    const auto src = shipped(config, "container/agent-runner/src");
     const auto dst = config.data_dir / "sessions" / folder / "agent-runner-src";
-    if (!fs::is_directory(src)) return dst;
     std::error_code ec;
+    if (!fs::is_regular_file(src / "index.ts", ec)) {
+        throw std::runtime_error("shipped agent-runner source missing: " +
+                                 (src / "index.ts").string() + " (set NANOCLAW_SHARE_DIR)");
+    }
     const auto dst_index = dst / "index.ts";
     const bool stale = !exists_no_follow(dst) || !fs::is_regular_file(fs::symlink_status(dst_index)) ||
                        fs::last_write_time(src / "index.ts", ec) >

@@ -12,6 +12,7 @@
 
 #include "nanoclaw/core/env_file.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/install_paths.hpp"
 #include "nanoclaw/core/time_zone.hpp"
 
 extern char** environ;
@@ -151,6 +152,12 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     c.home_dir = home_directory(env);
     c.mount_allowlist_path = c.home_dir / ".config" / "nanoclaw" / "mount-allowlist.json";
     c.sender_allowlist_path = c.home_dir / ".config" / "nanoclaw" / "sender-allowlist.json";
+    // Not fatal here: the CLI never reads shipped files; the daemon checks at start-up.
+    if (auto share = locate_share_dir(executable_path(), env)) {
+        c.share_dir = *share;
+    } else {
+        c.share_dir_error = share.error();
+    }
 
     // Only these non-secret keys are read from .env by config (spec 10 §1, §16.1).
     const auto dotenv =

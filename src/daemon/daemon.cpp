@@ -14,6 +14,7 @@
 #include "ipc_bridge.hpp"
 #include "message_flow.hpp"
 #include "outbound.hpp"
+#include "shipped_files.hpp"
 #include "task_runner.hpp"
 #include "nanoclaw/channels/local_channel.hpp"
 #include "nanoclaw/channels/registry.hpp"
@@ -36,6 +37,8 @@ void ensure_layout(const core::Config& config) {
         if (ec)
             throw core::FatalError("cannot create directory " + dir.string() + ": " + ec.message());
     }
+    // A fresh (empty) root gets the CLAUDE.md templates users edit; theirs are never replaced.
+    seed_templates(config);
 }
 
 namespace {
@@ -179,7 +182,9 @@ awaitable<void> Daemon::shutdown(int signo) {
 } // namespace
 
 int run_daemon(const core::Config& config) {
-    // 1. Directory layout: everything below lives in root/{store,groups,data}.
+    // 1. Shipped files (share directory) and the directory layout: everything below lives in
+    //    root/{store,groups,data}, seeded from the share directory when empty.
+    require_shipped_files(config);
     ensure_layout(config);
     const auto env = core::process_env();
 

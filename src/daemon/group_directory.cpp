@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "shipped_files.hpp"
 #include "nanoclaw/core/group_folder.hpp"
 #include "nanoclaw/core/iso_time.hpp"
 
@@ -100,9 +101,11 @@ void GroupDirectory::create_group_files(const core::RegisteredGroup& group) cons
     }
     const auto memory = dir / "CLAUDE.md";
     if (std::filesystem::exists(memory, ec)) return;
-    const auto source = config_.groups_dir / (group.main() ? "main" : "global") / "CLAUDE.md";
-    if (source == memory || !std::filesystem::exists(source, ec)) return;
-    std::ofstream(memory, std::ios::binary) << personalise_template(read_file(source), config_.assistant_name);
+    // The data root's template (users edit it), else the shipped one.
+    const auto source = group_template(config_, group.main());
+    if (!source || *source == memory) return;
+    std::ofstream(memory, std::ios::binary)
+        << personalise_template(read_file(*source), config_.assistant_name);
 }
 
 void GroupDirectory::ensure_default_local_main() {

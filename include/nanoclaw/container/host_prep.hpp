@@ -21,7 +21,9 @@ struct PreparedMounts {
 
 /// Prepares the host directories of `group` and builds its mount table: built-in mounts in spec
 /// order, then `extras` (already validated by MountSecurity). Throws core::InvalidGroupFolder for
-/// a bad folder and std::filesystem::filesystem_error when the host cannot be prepared.
+/// a bad folder, std::filesystem::filesystem_error when the host cannot be prepared, and
+/// std::runtime_error when config.share_dir is empty or lacks the agent-runner source (the
+/// skills and agent-runner source come from there, never from config.root).
 PreparedMounts prepare_host(const core::Config& config, const Settings& settings,
                             const core::RegisteredGroup& group, bool is_main,
                             const std::vector<VolumeMount>& extras);

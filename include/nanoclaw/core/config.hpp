@@ -24,6 +24,10 @@ struct Config {
     std::filesystem::path mount_allowlist_path;  ///< home/.config/nanoclaw/mount-allowlist.json
     std::filesystem::path sender_allowlist_path; ///< home/.config/nanoclaw/sender-allowlist.json
 
+    // Shipped files (agent-runner source, skills, CLAUDE.md templates): never under the root.
+    std::filesystem::path share_dir; ///< see core::locate_share_dir; empty when not found
+    std::optional<std::string> share_dir_error; ///< why share_dir is empty (daemon: fatal)
+
     // Identity and triggers.
     std::string assistant_name = "Andy";   ///< env, else .env, else "Andy"
     bool assistant_has_own_number = false; ///< exact string "true"

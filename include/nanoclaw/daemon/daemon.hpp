@@ -6,7 +6,9 @@
 
 namespace nanoclaw::daemon {
 
-/// Creates the directory layout under config.root (store/, groups/, data/ipc/ ...).
+/// Creates the directory layout under config.root (store/, groups/, data/ipc/ ...) and copies
+/// the shipped CLAUDE.md templates from config.share_dir into groups/{main,global}/ when missing
+/// (never overwriting). Throws core::FatalError when the layout cannot be created.
 void ensure_layout(const core::Config& config);
 
 /// Runs the daemon until SIGTERM/SIGINT; returns the process exit code.

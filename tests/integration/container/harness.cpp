@@ -32,6 +32,9 @@ RunnerFixture::RunnerFixture() {
     config_.container_max_output_size = 1024 * 1024;
     fs::create_directories(config_.groups_dir);
     fs::create_directories(tmp_.path() / "state");
+    // Shipped files apart from the root, as in an install (a stand-in agent-runner source).
+    config_.share_dir = fs::canonical(tmp_.path()) / "share";
+    tmp_.write("share/container/agent-runner/src/index.ts", "// shipped runner\n");
     settings_.host_is_linux = true;
     settings_.host_ids = HostIds{1001, 1001};
     settings_.hostname = "test-host";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// A project root in a temp dir with a Config and Settings pointing at it.
+// A project root in a temp dir with a Config and Settings pointing at it, and a separate share
+// directory holding a minimal agent-runner source.
 #pragma once
 
 #include <filesystem>
@@ -22,6 +23,10 @@ struct ProjectFixture {
         config.mount_allowlist_path = config.home_dir / ".config/nanoclaw/mount-allowlist.json";
         config.timezone = "Europe/Berlin";
         std::filesystem::create_directories(config.groups_dir);
+        // The shipped files live apart from the root, as in an install.
+        share = std::filesystem::canonical(tmp.path()) / "share";
+        config.share_dir = share;
+        tmp.write("share/container/agent-runner/src/index.ts", "// shipped runner\n");
         settings.host_is_linux = true;
         settings.host_ids = HostIds{1001, 1001};
         settings.hostname = "test-host";
@@ -37,6 +42,7 @@ struct ProjectFixture {
 
     nanoclaw::testing::TempDir tmp;
     std::filesystem::path root;
+    std::filesystem::path share;
     core::Config config;
     Settings settings;
 };

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/container/host_prep.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <stdexcept>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -38,21 +40,30 @@ TEST_F(HostPrepTest, SettingsJsonIsCreatedOnceAndNeverOverwritten) {
 }
 
 TEST_F(HostPrepTest, SkillsSyncCopiesDirectoriesOverwritesAndKeepsExtras) {
-    tmp.write("root/container/skills/a/SKILL.md", "v1");
-    tmp.write("root/container/skills/README", "top-level file");
+    tmp.write("share/container/skills/a/SKILL.md", "v1");
+    tmp.write("share/container/skills/README", "top-level file");
     prep("g1");
     const auto dst = session("g1") / ".claude/skills";
     EXPECT_EQ(TempDir::read(dst / "a/SKILL.md"), "v1");
     EXPECT_FALSE(fs::exists(dst / "README"));
-    tmp.write("root/container/skills/a/SKILL.md", "v2");
+    tmp.write("share/container/skills/a/SKILL.md", "v2");
     std::ofstream(dst / "a/extra.md") << "agent note";
     prep("g1");
     EXPECT_EQ(TempDir::read(dst / "a/SKILL.md"), "v2");
     EXPECT_EQ(TempDir::read(dst / "a/extra.md"), "agent note");
 }
 
+TEST_F(HostPrepTest, SkillsComeFromTheShareDirNeverFromTheRoot) {
+    tmp.write("share/container/skills/shipped/SKILL.md", "shipped skill");
+    tmp.write("root/container/skills/planted/SKILL.md", "root skill");
+    prep("g1");
+    const auto dst = session("g1") / ".claude/skills";
+    EXPECT_EQ(TempDir::read(dst / "shipped/SKILL.md"), "shipped skill");
+    EXPECT_FALSE(fs::exists(dst / "planted"));
+}
+
 TEST_F(HostPrepTest, SkillsSyncNeverWritesThroughAPlantedSymlink) {
-    tmp.write("root/container/skills/a/SKILL.md", "skill text");
+    tmp.write("share/container/skills/a/SKILL.md", "skill text");
     prep("g1");
     const auto victim = tmp.write("victim.txt", "precious");
     const auto planted = session("g1") / ".claude/skills/a/SKILL.md";
@@ -64,19 +75,57 @@ TEST_F(HostPrepTest, SkillsSyncNeverWritesThroughAPlantedSymlink) {
     EXPECT_EQ(TempDir::read(planted), "skill text");
 }
 
-TEST_F(HostPrepTest, AgentRunnerSourceCopiedOnceThenRefreshedWhenNewer) {
-    tmp.write("root/container/agent-runner/src/index.ts", "v1");
+TEST_F(HostPrepTest, AgentRunnerSourceCopiedOnceThenRefreshedWhenShippedIsNewer) {
+    tmp.write("share/container/agent-runner/src/index.ts", "v1");
+    tmp.write("share/container/agent-runner/src/lib.ts", "lib v1");
     prep("g1");
     const auto copy = session("g1") / "agent-runner-src/index.ts";
     EXPECT_EQ(TempDir::read(copy), "v1");
+    EXPECT_EQ(TempDir::read(session("g1") / "agent-runner-src/lib.ts"), "lib v1");
     std::ofstream(copy) << "agent edit";
     prep("g1"); // source not newer: the agent's edit stays
     EXPECT_EQ(TempDir::read(copy), "agent edit");
-    tmp.write("root/container/agent-runner/src/index.ts", "v2");
-    fs::last_write_time(root / "container/agent-runner/src/index.ts",
+    tmp.write("share/container/agent-runner/src/index.ts", "v2");
+    fs::last_write_time(share / "container/agent-runner/src/index.ts",
                         fs::last_write_time(copy) + std::chrono::seconds(5));
     prep("g1");
     EXPECT_EQ(TempDir::read(copy), "v2");
+}
+
+TEST_F(HostPrepTest, AgentRunnerSourceComesFromTheShareDirNeverFromTheRoot) {
+    // A data root that happens to be an old checkout: its copy must not be mounted.
+    tmp.write("root/container/agent-runner/src/index.ts", "root copy");
+    const auto mounts = prep("g1").mounts;
+    const auto copy = session("g1") / "agent-runner-src/index.ts";
+    EXPECT_EQ(TempDir::read(copy), "// shipped runner\n");
+    const auto app_src = std::find_if(mounts.begin(), mounts.end(), [](const VolumeMount& m) {
+        return m.container_path == "/app/src";
+    });
+    ASSERT_NE(app_src, mounts.end());
+    EXPECT_EQ(app_src->host_path, (session("g1") / "agent-runner-src").string());
+}
+
+TEST_F(HostPrepTest, NoShareDirIsAClearErrorNotAnEmptyMount) {
+    config.share_dir.clear();
+    try {
+        prep("g1");
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), ::testing::HasSubstr("NANOCLAW_SHARE_DIR"));
+    }
+    EXPECT_FALSE(fs::exists(session("g1") / "agent-runner-src"));
+}
+
+TEST_F(HostPrepTest, ShareDirWithoutTheAgentRunnerSourceIsAnErrorNamingTheFile) {
+    fs::remove_all(share / "container/agent-runner");
+    try {
+        prep("g1");
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(),
+                    ::testing::HasSubstr((share / "container/agent-runner/src/index.ts").string()));
+    }
+    EXPECT_FALSE(fs::exists(session("g1") / "agent-runner-src"));
 }
 
 TEST_F(HostPrepTest, IpcSubdirectoriesAndLogsExist) {

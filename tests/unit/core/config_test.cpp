@@ -165,3 +165,20 @@ TEST_F(ConfigTest, RootResolution) {
               std::filesystem::path("/srv/nc"));
     EXPECT_EQ(resolve_root(std::nullopt, {}), std::filesystem::current_path());
 }
+
+TEST_F(ConfigTest, ShareDirComesFromTheOverrideNotTheRoot) {
+    dir_.write("container/agent-runner/src/index.ts", "root copy"); // a root that is a checkout
+    dir_.write("share/container/agent-runner/src/index.ts", "shipped");
+    const auto share = dir_.path() / "share";
+    auto c = load({{"NANOCLAW_SHARE_DIR", share.string()}});
+    EXPECT_EQ(c.share_dir, share);
+    EXPECT_FALSE(c.share_dir_error.has_value());
+}
+
+TEST_F(ConfigTest, ShareDirNotFoundIsKeptAsAReasonNotThrown) {
+    const auto nowhere = dir_.path() / "nowhere";
+    auto c = load({{"NANOCLAW_SHARE_DIR", nowhere.string()}});
+    EXPECT_TRUE(c.share_dir.empty());
+    ASSERT_TRUE(c.share_dir_error.has_value());
+    EXPECT_NE(c.share_dir_error->find(nowhere.string()), std::string::npos) << *c.share_dir_error;
+}

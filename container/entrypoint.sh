@@ -11,8 +11,12 @@ dist=/app/dist
 src_hash="$(find /app/src -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)"
 if [[ "$src_hash" != "$(cat /app/dist/.source-hash 2>/dev/null)" ]]; then
   echo "[entrypoint] runner source differs from the image build; compiling it" >&2
-  # Compiler output goes to stderr: stdout carries only output markers.
-  (cd /app && node_modules/.bin/tsc -p tsconfig.json --outDir /tmp/dist) >&2
+  # Compiler output goes to stderr: stdout carries only output markers. Exit 78 tells the
+  # host this run will fail the same way until the source is fixed, so it is not retried.
+  if ! (cd /app && node_modules/.bin/tsc -p tsconfig.json --outDir /tmp/dist) >&2; then
+    echo "[entrypoint] the agent-runner source in /app/src does not compile" >&2
+    exit 78
+  fi
   ln -s /app/node_modules /tmp/dist/node_modules
   # Node 20 needs this to load the compiled files as ES modules.
   echo '{"type":"module"}' > /tmp/dist/package.json

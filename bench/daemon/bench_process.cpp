@@ -34,6 +34,9 @@ Daemon::Daemon(fs::path root, std::map<std::string, std::string> env) : root_(st
             {"CONTAINER_RUNTIME_BIN", BENCH_FAKE_RUNTIME},
             {"CREDENTIAL_PROXY_PORT", "0"},
             {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
+            // The preflight would resolve api.anthropic.com: tests and benchmarks stay on
+            // loopback (the preflight's own tests turn it on against a local upstream).
+            {"NANOCLAW_PREFLIGHT", "off"},
             {"MAX_CONCURRENT_CONTAINERS", "5"}};
     for (auto& [k, v] : env)
         env_[k] = v;

@@ -213,6 +213,18 @@ awaitable<void> LocalChannel::send_message(std::string jid, std::string text) {
     co_return;
 }
 
+awaitable<void> LocalChannel::send_notice(std::string jid, std::string text) {
+    auto chat = local::chat_of(jid);
+    if (!chat) throw std::invalid_argument("local channel does not own JID " + jid);
+    impl_->broadcast(*chat, local::encode_notice(*chat, text), true);
+    co_return;
+}
+
+awaitable<void> LocalChannel::set_status(std::string jid, std::string text) {
+    if (auto chat = local::chat_of(jid)) impl_->broadcast(*chat, local::encode_status(*chat, text));
+    co_return;
+}
+
 awaitable<void> LocalChannel::set_typing(std::string jid, bool on) {
     if (auto chat = local::chat_of(jid)) impl_->broadcast(*chat, local::encode_typing(*chat, on));
     co_return;

@@ -50,6 +50,7 @@ struct ChatRun {
     std::vector<std::string> history;
     int result = -1;
     bool typing = false;
+    std::string status;   ///< what the run waits on, shown beside the spinner
     bool pending = false; ///< a message was sent and its turn has not ended
     bool input_done = false;
     unsigned frame = 0;
@@ -72,7 +73,8 @@ void ChatRun::clear_status() {
 
 void ChatRun::tick() {
     static constexpr const char* k_frames = "|/-\\";
-    out << "\r" << k_frames[frame++ % 4] << " thinking..." << std::flush;
+    out << "\r\033[K" << k_frames[frame++ % 4] << " "
+        << (status.empty() ? std::string("thinking...") : status) << std::flush;
     spinner.expires_after(std::chrono::milliseconds(120));
     spinner.async_wait([this](boost::system::error_code ec) {
         if (!ec && typing && result < 0) tick();
@@ -116,7 +118,8 @@ void ChatRun::on_input_end() {
     drain.expires_after(options.drain_timeout);
     drain.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
-        *options.err << "nanoclaw: timed out waiting for the assistant to finish\n";
+        *options.err << "nanoclaw: timed out waiting for the assistant to finish"
+                     << (status.empty() ? std::string() : "; last status: " + status) << "\n";
         finish(k_exit_timeout);
     });
 }
@@ -129,8 +132,17 @@ void ChatRun::on_event(const local::ServerEvent& event) {
         return;
     }
     if (event.chat != options.chat) return;
+    if (event.kind == Kind::status) {
+        status = event.text; // shown by the spinner, and by the drain timeout's line
+        return;
+    }
     if (event.kind == Kind::typing) {
         set_typing(event.on);
+        if (!event.on) status.clear(); // the turn is over; its status with it
+    } else if (event.notice) {
+        clear_status();
+        *options.err << "nanoclaw: " << event.text << "\n" << std::flush;
+        history.push_back("nanoclaw: " + event.text);
     } else {
         clear_status();
         out << event.text << "\n" << std::flush;

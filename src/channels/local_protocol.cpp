@@ -118,15 +118,30 @@ tl::expected<ServerEvent, std::string> parse_server_line(std::string_view line) 
         ev.on = on->get<bool>();
         return ev;
     }
-    if (*type != "message") return tl::unexpected("unknown type \"" + *type + "\"");
+    if (*type != "message" && *type != "status") {
+        return tl::unexpected("unknown type \"" + *type + "\"");
+    }
     auto text = string_field(j, "text");
     if (!text) return tl::unexpected(text.error());
     ev.text = std::move(*text);
+    if (*type == "status") {
+        ev.kind = ServerEvent::Kind::status;
+    } else if (auto notice = j.find("notice"); notice != j.end() && notice->is_boolean()) {
+        ev.notice = notice->get<bool>();
+    }
     return ev;
 }
 
 std::string encode_message(std::string_view chat, std::string_view text) {
     return line_of({{"type", "message"}, {"chat", chat}, {"text", text}});
+}
+
+std::string encode_notice(std::string_view chat, std::string_view text) {
+    return line_of({{"type", "message"}, {"chat", chat}, {"text", text}, {"notice", true}});
+}
+
+std::string encode_status(std::string_view chat, std::string_view text) {
+    return line_of({{"type", "status"}, {"chat", chat}, {"text", text}});
 }
 
 std::string encode_typing(std::string_view chat, bool on) {

@@ -29,6 +29,10 @@ struct SendRun {
     // from a turn that was already running when we sent is ignored unless replies came.
     void on_event(const local::ServerEvent& event);
     void arm_settle();
+    /// 0 when the agent replied; 3 when the turn brought only nanoclaw's failure notices.
+    int turn_result() const { return replies == 0 && notices > 0 ? 3 : 0; }
+    /// What the run was waiting on, for the timeout line.
+    std::string waiting_on() const;
 
     const SendOptions& options;
     local::Socket socket;
@@ -38,12 +42,21 @@ struct SendRun {
     bool typing = false;
     bool saw_typing_on = false;
     int replies = 0;
+    int notices = 0;
+    std::string last_status; ///< the daemon's latest word on what the run is doing
 };
+
+std::string SendRun::waiting_on() const {
+    if (!last_status.empty()) return "last status: " + last_status;
+    if (saw_typing_on) return "the agent was still working";
+    return "no agent run started for it (is the chat registered? does the message need the "
+           "group's trigger?)";
+}
 
 void SendRun::arm_settle() {
     settle.expires_after(options.settle);
     settle.async_wait([this](boost::system::error_code ec) {
-        if (!ec && !typing) finish(0);
+        if (!ec && !typing) finish(turn_result());
     });
 }
 
@@ -55,9 +68,18 @@ void SendRun::on_event(const local::ServerEvent& event) {
         return;
     }
     if (event.chat != options.chat) return;
+    if (event.kind == Kind::status) {
+        last_status = event.text;
+        return;
+    }
     if (event.kind == Kind::message) {
-        *options.out << event.text << "\n" << std::flush;
-        ++replies;
+        if (event.notice) {
+            *options.err << "nanoclaw: " << event.text << "\n" << std::flush;
+            ++notices;
+        } else {
+            *options.out << event.text << "\n" << std::flush;
+            ++replies;
+        }
         if (!typing) arm_settle();
         return;
     }
@@ -65,8 +87,8 @@ void SendRun::on_event(const local::ServerEvent& event) {
     if (typing) {
         saw_typing_on = true;
         settle.cancel();
-    } else if (replies > 0) {
-        finish(0);
+    } else if (replies > 0 || notices > 0) {
+        finish(turn_result());
     } else if (saw_typing_on) {
         // The agent worked and stopped without a word: usually a failed run (it is retried).
         *options.err << "nanoclaw: the agent's turn ended without a reply (see the daemon log)\n";
@@ -80,10 +102,10 @@ awaitable<void> receive(SendRun* run) {
     while (run->result < 0) {
         auto line = co_await local::read_line(run->socket, buffer);
         if (!line) {
-            if (run->result < 0 && run->replies == 0) {
+            if (run->result < 0 && run->replies == 0 && run->notices == 0) {
                 *run->options.err << "nanoclaw: nanoclawd closed the connection\n";
             }
-            run->finish(run->replies > 0 ? 0 : 1);
+            run->finish(run->replies > 0 || run->notices > 0 ? run->turn_result() : 1);
             co_return;
         }
         // Lines this client does not understand (a newer daemon) are skipped, not fatal.
@@ -113,7 +135,7 @@ int run_send(const SendOptions& options) {
         *run.options.err << "nanoclaw: timed out after "
                          << (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s"
                                             : std::to_string(ms) + " ms")
-                         << " waiting for the assistant to finish\n";
+                         << " waiting for the assistant to finish; " << run.waiting_on() << "\n";
         run.finish(k_exit_timeout);
     });
     core::spawn(io.get_executor(), "nanoclaw send", receive(&run));

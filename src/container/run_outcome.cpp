@@ -3,6 +3,7 @@
 #include "nanoclaw/container/run_outcome.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -16,7 +17,7 @@ namespace {
 constexpr std::size_t k_stderr_tail = 200;
 
 ContainerOutput error_output(std::string message) {
-    return {OutputStatus::error, std::nullopt, std::nullopt, std::move(message)};
+    return {OutputStatus::error, std::nullopt, std::nullopt, std::move(message), std::nullopt};
 }
 
 // Legacy mode: the first marker pair, else the last line of the output (§5.11 row 5).
@@ -78,19 +79,83 @@ std::string exit_code_text(const std::optional<int>& code) {
     return code ? std::to_string(*code) : std::string("null");
 }
 
+namespace {
+
+constexpr std::size_t k_headline_max = 300;
+
+bool contains(std::string_view text, std::string_view what) {
+    return text.find(what) != std::string_view::npos;
+}
+
+bool contains_nocase(std::string_view text, std::string_view what) {
+    const auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+    return std::search(text.begin(), text.end(), what.begin(), what.end(), [&](char a, char b) {
+               return lower(a) == lower(b);
+           }) != text.end();
+}
+
+std::vector<std::string_view> stderr_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        auto line = core::js_trim(text.substr(0, nl));
+        // The entrypoint's own progress notes say what it is doing, not what went wrong.
+        if (!line.empty() && line.rfind("[entrypoint]", 0) != 0) lines.push_back(line);
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+// At most k_headline_max bytes, cut before a UTF-8 continuation byte so the text stays valid.
+std::string headline(std::string_view line) {
+    if (line.size() <= k_headline_max) return std::string(line);
+    auto end = k_headline_max;
+    while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
+    return std::string(line.substr(0, end)) + "...";
+}
+
+// The line a person needs: the compiler's first error, else the first line that says "error",
+// else the first line at all.
+std::optional<std::string> first_useful_line(std::string_view err) {
+    const auto lines = stderr_lines(err);
+    for (auto line : lines)
+        if (contains(line, "error TS")) return headline(line);
+    for (auto line : lines)
+        if (contains_nocase(line, "error")) return headline(line);
+    if (!lines.empty()) return headline(lines.front());
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> permanent_failure_of(const RunFacts& f) {
+    if (f.timed_out || f.had_streaming_output || !f.exit_code || *f.exit_code == 0) return std::nullopt;
+    const int code = *f.exit_code;
+    const bool runtime_failed = code == 125 || code == 126 || code == 127;
+    const bool loads_badly = contains(f.stderr_text, "error TS") ||
+                             contains(f.stderr_text, "ERR_MODULE_NOT_FOUND") ||
+                             contains(f.stderr_text, "SyntaxError:");
+    if (!runtime_failed && code != k_exit_runner_compile_failed && !loads_badly) return std::nullopt;
+    if (auto line = first_useful_line(f.stderr_text)) return line;
+    return fmt::format("the container exited with code {} and no message", code);
+}
+
 ContainerOutput decide_outcome(const RunFacts& f) {
     if (f.timed_out && f.had_streaming_output) {
-        return {OutputStatus::success, std::nullopt, f.latest_session_id, std::nullopt};
+        return {OutputStatus::success, std::nullopt, f.latest_session_id, std::nullopt, std::nullopt};
     }
     if (f.timed_out) {
         return error_output(fmt::format("Container timed out after {}ms", f.config_timeout_ms));
     }
     if (f.exit_code != 0) {
-        return error_output(fmt::format("Container exited with code {}: {}",
-                                        exit_code_text(f.exit_code),
-                                        utf8_tail(f.stderr_text, k_stderr_tail)));
+        auto out = error_output(fmt::format("Container exited with code {}: {}",
+                                            exit_code_text(f.exit_code),
+                                            utf8_tail(f.stderr_text, k_stderr_tail)));
+        out.permanent_failure = permanent_failure_of(f);
+        return out;
     }
-    if (f.streaming) return {OutputStatus::success, std::nullopt, f.latest_session_id, std::nullopt};
+    if (f.streaming) return {OutputStatus::success, std::nullopt, f.latest_session_id, std::nullopt, std::nullopt};
     return parse_legacy(f.stdout_text);
 }
 

@@ -49,8 +49,11 @@ class ReleaseGuard {
     std::function<void()> release_;
 };
 
+// Nothing was started, and nothing will be until the cause is fixed (no runtime binary, a host
+// folder that cannot be prepared): permanent, so the run is not retried in a loop.
 ContainerOutput spawn_error(const std::string& message) {
-    return {OutputStatus::error, std::nullopt, std::nullopt, "Container spawn error: " + message};
+    return {OutputStatus::error, std::nullopt, std::nullopt, "Container spawn error: " + message,
+            message};
 }
 
 std::chrono::milliseconds config_timeout(const core::Config& config,

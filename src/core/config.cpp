@@ -207,6 +207,8 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     c.log_level = non_empty(env, "LOG_LEVEL").value_or("info");
     if (auto f = non_empty(env, "NANOCLAW_LOG_FILE")) c.log_file = std::filesystem::path(*f);
     c.shutdown_grace = timeout_setting(env, "SHUTDOWN_GRACE_MS", 10'000, w);
+    if (auto v = non_empty(env, "NANOCLAW_PREFLIGHT")) c.upstream_preflight = !flag_off(*v);
+    c.upstream_wait_notice = timeout_setting(env, "UPSTREAM_WAIT_NOTICE_MS", 30'000, w);
     return c;
 }
 

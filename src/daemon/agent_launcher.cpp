@@ -23,12 +23,22 @@ bool is_stale_session_error(const std::string& error) {
            (has("session") && has("not found"));
 }
 
+// The chat's one message about an agent that cannot start: the cause, that retrying will not
+// help, and where the whole output is.
+std::string container_failure_sentence(const std::string& folder, const std::string& headline) {
+    return "The agent could not start: " + headline +
+           " (this will fail the same way until it is fixed; the full output is in groups/" +
+           folder + "/logs/)";
+}
+
 } // namespace
 
 AgentLauncher::AgentLauncher(store::Store& store, GroupDirectory& groups,
                              container::ContainerRunner& runner, queue::GroupQueue& queue,
-                             const core::Config& config, const core::Clock& clock)
-    : store_(store), groups_(groups), runner_(runner), queue_(queue), config_(config), clock_(clock) {}
+                             RunHealth& health, const core::Config& config,
+                             const core::Clock& clock)
+    : store_(store), groups_(groups), runner_(runner), queue_(queue), health_(health),
+      config_(config), clock_(clock) {}
 
 void AgentLauncher::load_sessions() { sessions_ = store_.get_all_sessions(); }
 
@@ -108,13 +118,22 @@ awaitable<container::ContainerOutput> AgentLauncher::run(core::RegisteredGroup g
     };
     container::RunHooks hooks{[this, jid, folder](const std::string& name) {
         queue_.register_process(jid, name, folder);
+        health_.started(folder, name);
     }};
+    health_.begin(folder, jid);
     container::ContainerOutput result;
     try {
         result = co_await runner_.run(std::move(group), std::move(input), forward, hooks);
     } catch (const std::exception& e) {
         result.status = container::OutputStatus::error;
         result.error = e.what();
+    }
+    if (result.status == container::OutputStatus::error && result.permanent_failure) {
+        health_.report_permanent(folder, container_failure_sentence(folder, *result.permanent_failure));
+    }
+    // An upstream failure told during the run (rejected key, no DNS) makes the run permanent too.
+    if (auto told = health_.end(folder); told && result.status == container::OutputStatus::error) {
+        result.permanent_failure = told;
     }
     if (keep_session) {
         remember_session(folder, result.new_session_id);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "group_directory.hpp"
+#include "run_health.hpp"
 #include "nanoclaw/container/runner.hpp"
 #include "nanoclaw/container/snapshots.hpp"
 #include "nanoclaw/core/clock.hpp"
@@ -20,7 +21,8 @@ class AgentLauncher {
 public:
     /// Every reference must outlive the launcher (the daemon owns them all).
     AgentLauncher(store::Store& store, GroupDirectory& groups, container::ContainerRunner& runner,
-                  queue::GroupQueue& queue, const core::Config& config, const core::Clock& clock);
+                  queue::GroupQueue& queue, RunHealth& health, const core::Config& config,
+                  const core::Clock& clock);
 
     /// Loads folder -> session id from the store.
     void load_sessions();
@@ -29,6 +31,8 @@ public:
 
     /// Runs one agent for `group` in chat `jid`. Message runs (`keep_session`) store new session
     /// ids as they arrive; task runs do not (v1). Never throws: failures come back as error.
+    /// A failure that will repeat (compile error, image missing, rejected key, no DNS) has been
+    /// told to the chat once and comes back with `permanent_failure` set: do not retry it.
     awaitable<container::ContainerOutput> run(core::RegisteredGroup group, std::string jid,
                                               container::ContainerInput input,
                                               container::OutputCallback on_output,
@@ -53,6 +57,7 @@ private:
     GroupDirectory& groups_;
     container::ContainerRunner& runner_;
     queue::GroupQueue& queue_;
+    RunHealth& health_;
     const core::Config& config_;
     const core::Clock& clock_;
     std::map<std::string, std::string> sessions_;

@@ -57,14 +57,32 @@ struct Daemon {
               io, cfg, container_settings, [this](const std::string& f) { return open_run(f); },
               mounts, clock),
           queue(io, queue::QueueOptions{cfg.max_concurrent_containers, cfg.data_dir / "ipc"}),
-          launcher(store, groups, runner, queue, cfg, clock), outbound(io.get_executor(), channels),
+          outbound(io.get_executor(), channels),
+          health(io, outbound, [this](const std::string& name) { stop_in_background(name); },
+                 RunHealth::Options{cfg.upstream_wait_notice}),
+          launcher(store, groups, runner, queue, health, cfg, clock),
           allowlist(cfg.sender_allowlist_path),
           flow({io, cfg, store, groups, cursors, queue, launcher, outbound, allowlist}),
           tasks({io, cfg, clock, store, groups, queue, launcher, outbound}),
           ipc_bridge(store, groups, outbound, launcher, tasks, channels, cfg, clock),
           ipc(io, ipc::WatcherOptions{cfg.data_dir / "ipc"}, ipc_bridge,
               [this](const std::string& folder) { return groups.is_main_folder(folder); }),
-          signals(io, SIGTERM, SIGINT) {}
+          signals(io, SIGTERM, SIGINT) {
+        proxy.set_upstream_observer(
+            [this](const std::string& folder, const proxy::UpstreamEvent& event) {
+                health.on_upstream(folder, event);
+            });
+    }
+
+    // A run that cannot succeed is ended at once (`stop -t 1`), without waiting for it here.
+    void stop_in_background(const std::string& container_name) {
+        core::spawn(io.get_executor(), "stop failed run",
+                    [](container::ContainerRunner& r, std::string name) -> awaitable<void> {
+                        co_await r.stop_container(std::move(name));
+                    }(runner, container_name));
+    }
+
+    void preflight();
 
     container::RunCredentials open_run(const std::string& folder) {
         auto access =
@@ -98,9 +116,10 @@ struct Daemon {
     container::MountSecurity mounts;
     container::ContainerRunner runner;
     queue::GroupQueue queue;
-    AgentLauncher launcher;
     std::vector<std::unique_ptr<channels::Channel>> channels;
     Outbound outbound;
+    RunHealth health;
+    AgentLauncher launcher;
     router::SenderAllowlistFile allowlist;
     MessageFlow flow;
     TaskRunner tasks;
@@ -109,6 +128,23 @@ struct Daemon {
     asio::signal_set signals;
     int exit_code = 0;
 };
+
+// One authenticated request through the proxy's upstream path once the daemon serves: a
+// rejected key or a dead network is in the log (warn, same sentence the chat would get) before
+// the first message. Start-up goes on either way: the network may come back.
+void Daemon::preflight() {
+    proxy.check_upstream([](const proxy::UpstreamEvent& event) {
+        if (event.kind == proxy::UpstreamKind::ok) {
+            spdlog::info("upstream preflight ok host={} ({})", event.host, event.detail);
+        } else if (proxy::is_permanent(event.kind)) {
+            spdlog::warn("upstream preflight: {} ({})", proxy::describe_for_chat(event),
+                         event.detail);
+        } else {
+            spdlog::warn("upstream preflight: the API is not answering normally: {} ({})",
+                         proxy::short_reason(event), event.detail);
+        }
+    });
+}
 
 awaitable<void> Daemon::connect_channels() {
     channels::ChannelRegistry registry;
@@ -151,6 +187,7 @@ awaitable<void> Daemon::serve(const container::Runtime& runtime) {
     queue.set_process_messages_fn(
         [this](std::string jid) { return flow.process_group(std::move(jid)); });
     flow.recover();
+    if (config.upstream_preflight) preflight();
     spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
                  config.root.string(), config.assistant_name, config.timezone, groups.all().size(),
                  proxy.bind_host(), proxy.port());

@@ -103,6 +103,12 @@ void MessageFlow::evaluate(const std::string& jid) {
     if (group->needs_trigger() && !activates(*group, jid, batch)) return;
     if (try_pipe(jid)) return;
     p_.queue.enqueue_message_check(jid);
+    if (!p_.queue.is_active(jid)) {
+        // Not started at once: the group's previous run is finishing, or every slot is taken.
+        p_.outbound.status(jid, p_.queue.active_count() >= p_.config.max_concurrent_containers
+                                    ? "queued: all agent slots are busy"
+                                    : "queued: waiting for a retry or the group's last run");
+    }
 }
 
 bool MessageFlow::try_pipe(const std::string& jid) {
@@ -167,6 +173,12 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
             co_return true;
         }
         p_.cursors.rollback(jid, previous);
+        if (result.permanent_failure) {
+            // The chat has been told why; a retry would fail the same way. The messages stay
+            // unanswered (nothing is lost): the next message, or a restart, runs them again.
+            spdlog::warn("agent run failed in a way that will repeat; not retrying chat={}", jid);
+            co_return true;
+        }
         co_return false;
     }
     // Follow-ups piped while the container was finishing were never read: take them back so

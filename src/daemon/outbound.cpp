@@ -37,28 +37,55 @@ awaitable<void> Outbound::send_or_throw(std::string jid, std::string text) {
     co_await channel->send_message(jid, std::move(text));
 }
 
-void Outbound::typing(const std::string& jid, bool on) {
-    if (owner(jid) == nullptr) return;
-    auto& lane = typing_[jid];
-    lane.pending.push_back(on);
-    if (lane.sending) return;
-    lane.sending = true;
-    core::spawn(executor_, "typing indicator", drain_typing(jid));
+awaitable<bool> Outbound::notice(std::string jid, std::string text) {
+    auto* channel = owner(jid);
+    if (channel == nullptr) {
+        spdlog::warn("no channel owns jid={}, notice dropped: {}", jid, text);
+        co_return false;
+    }
+    try {
+        co_await channel->send_notice(jid, std::move(text));
+        co_return true;
+    } catch (const std::exception& e) {
+        spdlog::error("notice failed channel={} jid={} err={}", channel->name(), jid, e.what());
+        co_return false;
+    }
 }
 
-awaitable<void> Outbound::drain_typing(std::string jid) {
+void Outbound::typing(const std::string& jid, bool on) {
+    push(jid, LaneItem{false, on, {}});
+}
+
+void Outbound::status(const std::string& jid, std::string text) {
+    push(jid, LaneItem{true, false, std::move(text)});
+}
+
+void Outbound::push(const std::string& jid, LaneItem item) {
+    if (owner(jid) == nullptr) return;
+    auto& lane = typing_[jid];
+    lane.pending.push_back(std::move(item));
+    if (lane.sending) return;
+    lane.sending = true;
+    core::spawn(executor_, "typing indicator", drain_lane(jid));
+}
+
+awaitable<void> Outbound::drain_lane(std::string jid) {
     for (;;) {
         auto& lane = typing_[jid];
         if (lane.pending.empty()) {
             typing_.erase(jid); // idle chats keep no state
             co_return;
         }
-        const bool on = lane.pending.front();
+        LaneItem item = std::move(lane.pending.front());
         lane.pending.pop_front();
         auto* channel = owner(jid);
         if (channel == nullptr) continue;
         try {
-            co_await channel->set_typing(jid, on);
+            if (item.is_status) {
+                co_await channel->set_status(jid, std::move(item.text));
+            } else {
+                co_await channel->set_typing(jid, item.on);
+            }
         } catch (const std::exception& e) {
             spdlog::warn("typing indicator failed jid={} err={}", jid, e.what());
         }

@@ -24,20 +24,31 @@ class Outbound {
     awaitable<bool> send(std::string jid, std::string text);
     /// Sends `text` or throws "No channel for JID: <jid>" (IPC moves such files to errors/).
     awaitable<void> send_or_throw(std::string jid, std::string text);
+    /// nanoclaw's own message about a failure (Channel::send_notice); true when accepted.
+    awaitable<bool> notice(std::string jid, std::string text);
     /// Typing indicator (off also means "turn complete" for local clients); failures logged.
     /// Returns at once: a run never waits for the indicator (on a remote chat API that is a
     /// network round trip). The changes of one chat go out one at a time, in the order asked.
     void typing(const std::string& jid, bool on);
+    /// What the chat's run is doing (Channel::set_status); same lane and ordering as typing.
+    void status(const std::string& jid, std::string text);
     /// True when some channel owns `jid`.
     bool has_channel(const std::string& jid) const;
 
   private:
     channels::Channel* owner(const std::string& jid) const;
-    awaitable<void> drain_typing(std::string jid);
+    awaitable<void> drain_lane(std::string jid);
 
+    /// One indicator change: typing on/off, or a status text.
+    struct LaneItem {
+        bool is_status = false;
+        bool on = false;
+        std::string text;
+    };
+    void push(const std::string& jid, LaneItem item);
     // Per chat: indicator changes not sent yet, and whether a sender coroutine is running.
     struct TypingLane {
-        std::deque<bool> pending;
+        std::deque<LaneItem> pending;
         bool sending = false;
     };
     asio::any_io_executor executor_;

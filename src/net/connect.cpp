@@ -23,9 +23,23 @@ using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
 using Result = tl::expected<std::shared_ptr<UpstreamStream>, ConnectError>;
 
-ConnectError failure(const error_code& ec, std::string_view step) {
+ConnectFailure failure_kind(const error_code& ec, ConnectFailure step) {
+    namespace err = boost::asio::error;
+    if (step != ConnectFailure::other) return step;
+    if (ec == err::connection_refused) return ConnectFailure::refused;
+    if (ec == err::network_unreachable || ec == err::host_unreachable) {
+        return ConnectFailure::unreachable;
+    }
+    return ConnectFailure::other;
+}
+
+// `step` names the stage for stages whose every failure means the same thing (resolve, TLS,
+// tunnel); `other` lets the error code decide (refused, unreachable).
+ConnectError failure(const error_code& ec, std::string_view what,
+                     ConnectFailure step = ConnectFailure::other) {
     const bool timed_out = ec == beast::error::timeout || ec == boost::asio::error::operation_aborted;
-    return ConnectError{timed_out, std::string(step) + ": " + (timed_out ? "timed out" : ec.message())};
+    return ConnectError{timed_out, std::string(what) + ": " + (timed_out ? "timed out" : ec.message()),
+                        timed_out ? ConnectFailure::other : failure_kind(ec, step), {}};
 }
 
 // getaddrinfo cannot be interrupted, so a timer cancels the wait instead; the lookup thread
@@ -43,7 +57,7 @@ resolve(std::string host, std::uint16_t port, Clock::time_point deadline) {
     auto results = co_await resolver->async_resolve(host, std::to_string(port),
                                                     asio::redirect_error(use_awaitable, ec));
     timer->cancel();
-    if (ec) co_return tl::unexpected(failure(ec, "resolve " + host));
+    if (ec) co_return tl::unexpected(failure(ec, "resolve " + host, ConnectFailure::resolve));
     co_return results;
 }
 
@@ -63,20 +77,22 @@ awaitable<tl::expected<void, ConnectError>> open_tunnel(UpstreamStream& stream, 
     const std::string request = connect_request(origin, proxy);
     co_await boost::asio::async_write(stream, boost::asio::buffer(request),
                                       asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return tl::unexpected(failure(ec, "CONNECT write"));
+    if (ec) co_return tl::unexpected(failure(ec, "CONNECT write", ConnectFailure::tunnel));
     beast::flat_buffer buffer;
     http::response_parser<http::empty_body> parser;
     parser.skip(true); // a CONNECT reply has no body: the tunnel starts right after the header
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return tl::unexpected(failure(ec, "CONNECT reply"));
+    if (ec) co_return tl::unexpected(failure(ec, "CONNECT reply", ConnectFailure::tunnel));
     const unsigned status = parser.get().result_int();
     if (status < 200 || status > 299) {
         co_return tl::unexpected(
-            ConnectError{false, "proxy refused CONNECT with status " + std::to_string(status)});
+            ConnectError{false, "proxy refused CONNECT with status " + std::to_string(status),
+                         ConnectFailure::tunnel, {}});
     }
     if (buffer.size() != 0) {
-        co_return tl::unexpected(ConnectError{false, "proxy sent data before the TLS handshake"});
+        co_return tl::unexpected(ConnectError{false, "proxy sent data before the TLS handshake",
+                                              ConnectFailure::tunnel, {}});
     }
     co_return tl::expected<void, ConnectError>{};
 }
@@ -89,7 +105,7 @@ tl::expected<void, ConnectError> configure_tls_identity(SSL* ssl, const std::str
     } else {
         ok = SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
     }
-    if (!ok) return tl::unexpected(ConnectError{false, "cannot set TLS peer identity"});
+    if (!ok) return tl::unexpected(ConnectError{false, "cannot set TLS peer identity", ConnectFailure::tls, {}});
     return {};
 }
 
@@ -104,13 +120,15 @@ awaitable<tl::expected<void, ConnectError>> handshake(UpstreamStream& stream,
     error_code ec;
     co_await stream.tls().async_handshake(boost::asio::ssl::stream_base::client,
                                           asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return tl::unexpected(failure(ec, "TLS handshake with " + host));
+    if (ec) co_return tl::unexpected(failure(ec, "TLS handshake with " + host, ConnectFailure::tls));
     co_return tl::expected<void, ConnectError>{};
 }
 
 } // namespace
 
-awaitable<Result> connect_upstream(ConnectOptions options) {
+namespace {
+
+awaitable<Result> connect_steps(const ConnectOptions& options) {
     const auto deadline = Clock::now() + options.timeout;
     const Url& first_hop = options.tunnel_proxy ? *options.tunnel_proxy : options.origin;
     auto endpoints = co_await resolve(first_hop.host, first_hop.port, deadline);
@@ -129,12 +147,27 @@ awaitable<Result> connect_upstream(ConnectOptions options) {
         if (!tunnel) co_return tl::unexpected(tunnel.error());
     }
     if (options.origin.tls()) {
-        if (options.tls == nullptr) co_return tl::unexpected(ConnectError{false, "no TLS context"});
+        if (options.tls == nullptr) co_return tl::unexpected(ConnectError{false, "no TLS context", ConnectFailure::tls, {}});
         auto ok = co_await handshake(*stream, *options.tls, options.origin.host);
         if (!ok) co_return tl::unexpected(ok.error());
     }
     stream->tcp().expires_never();
     co_return stream;
+}
+
+} // namespace
+
+awaitable<Result> connect_upstream(ConnectOptions options) {
+    auto result = co_await connect_steps(options);
+    if (!result) {
+        // Resolve and connect fail at the first hop (the proxy when tunnelling); the tunnel
+        // and TLS steps are about the origin.
+        const bool origin_step = result.error().kind == ConnectFailure::tls ||
+                                 result.error().kind == ConnectFailure::tunnel;
+        result.error().host = origin_step || !options.tunnel_proxy ? options.origin.host
+                                                                   : options.tunnel_proxy->host;
+    }
+    co_return result;
 }
 
 } // namespace nanoclaw::net

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "exchange.hpp"
 #include "proxy_state.hpp"
 
 #include <boost/asio/ssl/context.hpp>
@@ -182,6 +183,25 @@ RunAccess CredentialProxy::open_run(std::string group_folder, std::string_view c
     };
     return RunAccess{base_url_for(token, container_host), auth_mode() == AuthMode::oauth,
                      std::move(release)};
+}
+
+void CredentialProxy::set_upstream_observer(UpstreamObserver observer) {
+    impl_->state->on_upstream = std::move(observer);
+}
+
+namespace {
+
+awaitable<void> run_check(std::shared_ptr<ProxyState> state,
+                          std::function<void(const UpstreamEvent&)> on_result) {
+    const auto event = co_await check_upstream_once(state);
+    if (on_result) on_result(event);
+}
+
+} // namespace
+
+void CredentialProxy::check_upstream(std::function<void(const UpstreamEvent&)> on_result) {
+    core::spawn(impl_->state->io.get_executor(), "credential proxy preflight",
+                run_check(impl_->state, std::move(on_result)));
 }
 
 void CredentialProxy::redetect_bind_host() {

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <tl/expected.hpp>
+
 #include "proxy_state.hpp"
 
 #include <boost/beast/http/string_body.hpp>
@@ -22,6 +24,7 @@ inline beast::string_view to_beast(std::string_view s) { return {s.data(), s.siz
 
 /// A request admitted by its run token.
 struct Admission {
+    std::string token; ///< the run's admission token (never logged)
     std::string group_folder;
     std::string upstream_target; ///< the target with the run prefix removed
 };
@@ -36,6 +39,15 @@ awaitable<void> send_reply(ClientConn& conn, const ProxySettings& settings, http
 /// hop-by-hop removal, credential injection. `oauth_token` may be empty (then no authorization).
 void rewrite_for_upstream(Request& req, const ProxySettings& settings, std::string_view target,
                           std::string_view oauth_token);
+
+/// Opens a new connection to the upstream (through HTTPS_PROXY when set, TLS when https).
+/// `state` is owned by the caller's frame.
+awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamEvent>>
+connect_fresh_upstream(ProxyState& state);
+
+/// One authenticated GET of the upstream's model list: does the name resolve, does the
+/// connection work, is the credential accepted? Never throws.
+awaitable<UpstreamEvent> check_upstream_once(std::shared_ptr<ProxyState> state);
 
 /// Sends `req` upstream and streams the answer back; reports usage. Returns whether the client
 /// connection may serve another request. `conn` stays alive through `conn` (shared).

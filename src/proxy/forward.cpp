@@ -25,12 +25,20 @@ using boost::system::error_code;
 using SteadyClock = std::chrono::steady_clock;
 using ResponseParser = http::response_parser<http::buffer_body>;
 
+bool is_timeout_code(const error_code& ec) { return ec == beast::error::timeout; }
+
 struct UpstreamFailure {
-    bool timed_out = false;
-    std::string message;
+    UpstreamEvent event;
+    const std::string& message() const { return event.detail; }
+    bool timed_out() const { return event.kind == UpstreamKind::timeout; }
 };
 
-bool is_timeout(const error_code& ec) { return ec == beast::error::timeout; }
+UpstreamFailure exchange_failure(const ProxyState& state, const error_code& ec) {
+    const bool timed_out = is_timeout_code(ec);
+    return {UpstreamEvent{timed_out ? UpstreamKind::timeout : UpstreamKind::other, 0,
+                          state.settings.upstream.host, ec.message()}};
+}
+
 
 // Ends the watch when the client hangs up mid-exchange: the upstream request is cancelled so
 // it stops spending tokens. A readable socket with data (a pipelined request) is not a hang-up.
@@ -52,20 +60,9 @@ acquire_upstream(ProxyState& state, bool allow_pooled) {
     if (allow_pooled) {
         if (auto pooled = state.pool.take(SteadyClock::now())) co_return pooled;
     }
-    // Built on first use: loading the CA store costs tens of milliseconds that start-up
-    // should not pay (start() has already checked that the extra CA file is readable).
-    if (state.settings.upstream.tls() && !state.tls) {
-        state.tls = net::make_client_tls_context(state.settings.extra_ca_file);
-    }
-    net::ConnectOptions options{state.settings.upstream, state.settings.tunnel_via,
-                                state.tls.get(), state.settings.connect_timeout};
-    auto stream = co_await net::connect_upstream(std::move(options));
-    if (!stream) co_return tl::unexpected(UpstreamFailure{stream.error().timed_out, stream.error().message});
-    auto conn = std::make_shared<UpstreamConn>();
-    conn->stream = std::move(*stream);
-    // Beast sizes each socket read by the buffer's spare capacity (512 bytes when empty).
-    conn->buffer.reserve(64 * 1024);
-    co_return conn;
+    auto fresh = co_await connect_fresh_upstream(state);
+    if (!fresh) co_return tl::unexpected(UpstreamFailure{std::move(fresh.error())});
+    co_return *fresh;
 }
 
 // Writes the request and reads the response header. A pooled connection that the upstream had
@@ -89,8 +86,8 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         }
         if (!ec) co_return conn;
         conn->stream->close();
-        if (client.gone || !conn->reused || parser.got_some() || is_timeout(ec)) {
-            co_return tl::unexpected(UpstreamFailure{is_timeout(ec), ec.message()});
+        if (client.gone || !conn->reused || parser.got_some() || is_timeout_code(ec)) {
+            co_return tl::unexpected(exchange_failure(state, ec));
         }
     }
 }
@@ -147,6 +144,17 @@ awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& 
     co_return true;
 }
 
+// Tells the daemon, but only about a run that is still live: a late answer to a run that has
+// ended must not be taken for the next run of the same group.
+void report_upstream(const ProxyState& state, const Admission& admission, const UpstreamEvent& event) {
+    if (!state.on_upstream || !state.runs->lookup(admission.token)) return;
+    try {
+        state.on_upstream(admission.group_folder, event);
+    } catch (const std::exception& e) {
+        spdlog::error("Credential proxy upstream observer failed: {}", e.what());
+    }
+}
+
 void finish_exchange(ClientConn& client) {
     ++client.exchange;
     error_code ignored;
@@ -155,6 +163,24 @@ void finish_exchange(ClientConn& client) {
 }
 
 } // namespace
+
+awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamEvent>>
+connect_fresh_upstream(ProxyState& state) {
+    // Built on first use: loading the CA store costs tens of milliseconds that start-up
+    // should not pay (start() has already checked that the extra CA file is readable).
+    if (state.settings.upstream.tls() && !state.tls) {
+        state.tls = net::make_client_tls_context(state.settings.extra_ca_file);
+    }
+    net::ConnectOptions options{state.settings.upstream, state.settings.tunnel_via,
+                                state.tls.get(), state.settings.connect_timeout};
+    auto stream = co_await net::connect_upstream(std::move(options));
+    if (!stream) co_return tl::unexpected(classify_connect_error(stream.error()));
+    auto conn = std::make_shared<UpstreamConn>();
+    conn->stream = std::move(*stream);
+    // Beast sizes each socket read by the buffer's spare capacity (512 bytes when empty).
+    conn->buffer.reserve(64 * 1024);
+    co_return conn;
+}
 
 awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_ptr<ClientConn> conn,
                                 Request req, Admission admission) {
@@ -173,20 +199,28 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
     if (!up) {
         finish_exchange(*conn);
         if (conn->gone) co_return false;
-        spdlog::error("Credential proxy upstream error for {} {}: {}", method,
-                      admission.upstream_target, up.error().message);
-        if (up.error().timed_out) {
-            co_await send_reply(*conn, st.settings, http::status::gateway_timeout, "Gateway Timeout",
-                                client_keep_alive);
-        } else {
-            co_await send_reply(*conn, st.settings, http::status::bad_gateway, "Bad Gateway",
-                                client_keep_alive, "");
-        }
+        const auto& failure = up.error();
+        spdlog::error("Credential proxy upstream error for {} {}: {} ({})", method,
+                      admission.upstream_target, failure.message(), short_reason(failure.event));
+        report_upstream(st, admission, failure.event);
+        // Answered at once with a short JSON error the SDK can show; the daemon ends the run
+        // when the failure will not heal, so the SDK's retries stay few.
+        co_await send_reply(*conn, st.settings,
+                            failure.timed_out() ? http::status::gateway_timeout
+                                                : http::status::bad_gateway,
+                            error_body_json(failure.event), client_keep_alive, "application/json");
         co_return client_keep_alive;
     }
 
     auto& res = parser.get();
     const unsigned status = res.result_int();
+    if (auto event = classify_status(status, st.settings.upstream.host)) {
+        if (event->kind != UpstreamKind::ok) {
+            spdlog::warn("Credential proxy upstream answered {} for {} {} ({})", status, method,
+                         admission.upstream_target, admission.group_folder);
+        }
+        report_upstream(st, admission, *event);
+    }
     const bool upstream_reusable = parser.keep_alive();
     // Without a length or chunking the body ends at EOF, so the client must see the close too.
     const bool eof_framed = !head && !bodyless_status(status) && !parser.chunked() &&

@@ -20,6 +20,7 @@
 #include "nanoclaw/proxy/credential_proxy.hpp"
 #include "nanoclaw/proxy/oauth_source.hpp"
 #include "nanoclaw/proxy/run_registry.hpp"
+#include "nanoclaw/proxy/upstream_event.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -85,6 +86,7 @@ struct ProxyState {
     boost::asio::io_context& io;
     ProxySettings settings;
     UsageCallback on_usage;
+    UpstreamObserver on_upstream; ///< optional: upstream health per run, for the daemon
     std::shared_ptr<RunRegistry> runs = std::make_shared<RunRegistry>();
     OAuthTokenSource oauth;
     std::shared_ptr<boost::asio::ssl::context> tls; ///< set when the upstream is https

@@ -74,7 +74,7 @@ std::optional<Admission> admit(const ProxyState& state, const http::request_head
     if (!split) return std::nullopt;
     auto group = state.runs->lookup(split->token);
     if (!group) return std::nullopt;
-    return Admission{std::move(*group), split->upstream_target};
+    return Admission{std::string(split->token), std::move(*group), split->upstream_target};
 }
 
 bool expects_continue(const http::request_header<>& header) {

@@ -49,6 +49,14 @@ public:
     virtual awaitable<void> disconnect() = 0;
     /// Typing indicator; `on == false` also tells clients the agent's turn has ended.
     virtual awaitable<void> set_typing(std::string /*jid*/, bool /*on*/) { co_return; }
+    /// What the chat's agent run is doing or waiting on ("queued", "waiting on the API: ...");
+    /// channels with a place to show it do, the others ignore it.
+    virtual awaitable<void> set_status(std::string /*jid*/, std::string /*text*/) { co_return; }
+    /// A message from nanoclaw itself (not the agent) about a failure the person must act on;
+    /// delivered like any message unless the channel can mark it. Throws like send_message.
+    virtual awaitable<void> send_notice(std::string jid, std::string text) {
+        co_await send_message(std::move(jid), std::move(text));
+    }
     /// Refreshes chat names/metadata (calls on_chat_metadata); no-op for channels without groups.
     virtual awaitable<void> sync_groups(bool /*force*/) { co_return; }
 };

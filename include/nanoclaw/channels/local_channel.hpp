@@ -46,6 +46,10 @@ class LocalChannel final : public Channel {
     awaitable<void> disconnect() override;
     /// Broadcasts a typing line; `on == false` is the clients' "reply complete" signal.
     awaitable<void> set_typing(std::string jid, bool on) override;
+    /// Broadcasts a status line (what the run waits on); not kept for absent clients.
+    awaitable<void> set_status(std::string jid, std::string text) override;
+    /// Like send_message, marked as nanoclaw's own notice (`nanoclaw send` exits non-zero).
+    awaitable<void> send_notice(std::string jid, std::string text) override;
 
     /// Number of connected clients (for tests and status output).
     std::size_t client_count() const;

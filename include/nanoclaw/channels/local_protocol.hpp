@@ -30,11 +30,12 @@ struct ClientRequest {
 
 /// A parsed daemon -> client line.
 struct ServerEvent {
-    enum class Kind { message, typing, error };
+    enum class Kind { message, typing, error, status };
     Kind kind = Kind::message;
     std::string chat;
-    std::string text; ///< message text, or the error message
-    bool on = false;  ///< typing only
+    std::string text;    ///< message text, the error message, or the run's status
+    bool on = false;     ///< typing only
+    bool notice = false; ///< message only: from nanoclaw about a failure, not from the agent
 };
 
 /// nullopt when `chat` is 1-64 characters of [A-Za-z0-9_-]; otherwise the reason.
@@ -52,6 +53,10 @@ tl::expected<ServerEvent, std::string> parse_server_line(std::string_view line);
 /// Encoders; each returns one line including the trailing '\n'. Invalid UTF-8 is replaced.
 std::string encode_message(std::string_view chat, std::string_view text);
 std::string encode_typing(std::string_view chat, bool on);
+/// A message from nanoclaw itself ({"type":"message",...,"notice":true}).
+std::string encode_notice(std::string_view chat, std::string_view text);
+/// What the chat's agent run is doing ({"type":"status","chat":c,"text":t}).
+std::string encode_status(std::string_view chat, std::string_view text);
 std::string encode_error(std::string_view message);
 std::string encode_client_message(std::string_view chat, std::string_view sender,
                                   std::string_view text);

@@ -48,8 +48,18 @@ struct RunFacts {
     long long config_timeout_ms = 0;    ///< the configured (not effective) timeout
 };
 
-/// The §5.11 decision table, first matching row wins.
+/// The §5.11 decision table, first matching row wins. Failed runs that will repeat also get
+/// `permanent_failure` (see permanent_failure_of).
 ContainerOutput decide_outcome(const RunFacts& facts);
+
+/// Exit code of the agent image's entrypoint when the group's runner source does not compile.
+inline constexpr int k_exit_runner_compile_failed = 78;
+
+/// The first useful stderr line of a run that failed before producing any output in a way that
+/// will repeat: the runtime could not create or start the container (exit 125-127: image
+/// missing, mount refused), the runner source does not compile (entrypoint exit 78, `error TS`),
+/// or the runner cannot load (SyntaxError, ERR_MODULE_NOT_FOUND). nullopt otherwise.
+std::optional<std::string> permanent_failure_of(const RunFacts& facts);
 
 /// Everything the per-run log shows.
 struct RunLogData {

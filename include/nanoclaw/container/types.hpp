@@ -32,6 +32,9 @@ struct ContainerOutput {
     std::optional<std::string> result;         ///< null for session-update / completion records
     std::optional<std::string> new_session_id; ///< "newSessionId"
     std::optional<std::string> error;
+    /// Host-side only (never parsed from a record): set on a failed run that will fail the same
+    /// way if retried (compile error, image missing, mount refused); the first useful line.
+    std::optional<std::string> permanent_failure;
     bool operator==(const ContainerOutput&) const = default;
 };
 

@@ -58,6 +58,9 @@ struct Config {
     std::string log_level = "info";
     std::optional<std::filesystem::path> log_file; ///< NANOCLAW_LOG_FILE
     std::chrono::milliseconds shutdown_grace{10'000}; ///< SHUTDOWN_GRACE_MS
+    bool upstream_preflight = true; ///< NANOCLAW_PREFLIGHT: off/false/0/no skips the start-up check
+    /// UPSTREAM_WAIT_NOTICE_MS: a run retrying a 429/529/timeout this long tells its chat once.
+    std::chrono::milliseconds upstream_wait_notice{30'000};
 
     /// Warnings produced while loading (bad numbers, invalid TZ...), logged by main once the
     /// logger is configured.

@@ -17,6 +17,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <tl/expected.hpp>
 
+#include "nanoclaw/net/connect_error.hpp"
 #include "nanoclaw/net/url.hpp"
 
 namespace nanoclaw::net {
@@ -74,12 +75,6 @@ struct ConnectOptions {
     std::optional<Url> tunnel_proxy;             ///< HTTP proxy to CONNECT through, if any
     boost::asio::ssl::context* tls = nullptr;    ///< required when origin.tls()
     std::chrono::milliseconds timeout{10'000};   ///< resolve + connect + CONNECT + handshake
-};
-
-/// Why a connection could not be made; `timed_out` separates 504 from 502 for callers.
-struct ConnectError {
-    bool timed_out = false;
-    std::string message; ///< never contains proxy credentials
 };
 
 /// Resolves and connects (TCP_NODELAY), tunnels with CONNECT when a proxy is given, then does the

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "nanoclaw/proxy/settings.hpp"
+#include "nanoclaw/proxy/upstream_event.hpp"
 #include "nanoclaw/proxy/usage.hpp"
 
 namespace boost::asio {
@@ -58,6 +59,13 @@ public:
     std::string base_url_for(std::string_view token, std::string_view container_host) const;
     /// register_run + base_url_for + auth mode in one value for the container runner.
     RunAccess open_run(std::string group_folder, std::string_view container_host);
+
+    /// Receives every upstream status and connection failure of live runs (on the io thread);
+    /// set before start(). The daemon uses it to tell a chat why its agent gets no answer.
+    void set_upstream_observer(UpstreamObserver observer);
+    /// Sends one authenticated request upstream (the model list) and calls `on_result` on the io
+    /// thread with what happened: ok, or the failure (DNS, refused, TLS, 401 ...). Never throws.
+    void check_upstream(std::function<void(const UpstreamEvent&)> on_result);
 
     /// Re-runs bind-address detection; when bound to the 0.0.0.0 fallback and docker0 now exists,
     /// moves the listener there on the same port. Runs by itself every 5 s while on the fallback;

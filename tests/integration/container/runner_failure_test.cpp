@@ -56,7 +56,7 @@ TEST_F(RunnerFailureTest, TimeoutAfterOutputIsIdleCleanupSuccess) {
     std::vector<ContainerOutput> outputs;
     const auto out = run(group("g1"), input("g1", "x"), &outputs);
     EXPECT_EQ(out, (ContainerOutput{OutputStatus::success, std::nullopt, "session-123",
-                                    std::nullopt}));
+                                    std::nullopt, std::nullopt}));
     ASSERT_EQ(outputs.size(), 1u);
     EXPECT_EQ(outputs[0].result, "Here is my response");
 }

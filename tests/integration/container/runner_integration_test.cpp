@@ -176,7 +176,7 @@ TEST_F(RunnerIntegrationTest, StreamsRecordsAndResolvesWithTheSession) {
     ASSERT_EQ(outputs.size(), 1u);
     EXPECT_EQ(outputs[0].result, "echo: Hello");
     EXPECT_EQ(out,
-              (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt}));
+              (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt, std::nullopt}));
     EXPECT_EQ(credential_requests_, 1);
     EXPECT_EQ(credential_releases_, 1);
 }

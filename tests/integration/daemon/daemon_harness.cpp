@@ -55,6 +55,9 @@ DaemonProcess::DaemonProcess(fs::path root, std::map<std::string, std::string> e
             {"FAKE_RUNTIME_STATE", (root_ / "runtime-state").string()},
             {"CREDENTIAL_PROXY_PORT", "0"},
             {"CREDENTIAL_PROXY_HOST", "127.0.0.1"},
+            // The preflight would resolve api.anthropic.com: tests and benchmarks stay on
+            // loopback (the preflight's own tests turn it on against a local upstream).
+            {"NANOCLAW_PREFLIGHT", "off"},
             {"SHUTDOWN_GRACE_MS", "2000"}};
     fs::create_directories(root_ / "runtime-state");
     for (auto& [k, v] : extra_env)

@@ -71,7 +71,9 @@ TEST_F(HeadersTest, C4_StripsHopByHopAndReframesChunkedBodies) {
     EXPECT_EQ(r.body, "{\"a\":12}");
 }
 
-TEST_F(HeadersTest, C5_UnreachableUpstreamGivesExactBadGateway) {
+// v1 answered a bare "Bad Gateway"; issue 18 replaces it with Anthropic's JSON error shape, so
+// the SDK inside the container shows why (see upstream_health_test.cpp for the reasons).
+TEST_F(HeadersTest, C5_UnreachableUpstreamGivesAJsonBadGateway) {
     // Reserve a port, then free it so nothing listens there.
     std::uint16_t dead_port = 0;
     { FakeUpstream gone(FakeUpstream::ok_json()); dead_port = gone.port(); }
@@ -81,8 +83,9 @@ TEST_F(HeadersTest, C5_UnreachableUpstreamGivesExactBadGateway) {
     auto res = proxy.request(make_request("POST", run + "/v1/messages", "", "{}"));
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 502);
-    EXPECT_EQ(res->body, "Bad Gateway");
-    EXPECT_FALSE(res->has("content-type"));
+    EXPECT_EQ(res->body, "{\"error\":{\"message\":\"nanoclaw credential proxy: connection refused (127.0.0.1)\","
+                         "\"type\":\"api_error\"},\"type\":\"error\"}");
+    EXPECT_EQ(res->get("content-type"), "application/json");
 }
 
 TEST_F(HeadersTest, E4_1_ApiKeyAddedWhenClientSentNone) {

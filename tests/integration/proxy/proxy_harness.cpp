@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "proxy_harness.hpp"
 
+#include <future>
+
 
 #include <limits>
 #include <poll.h>
@@ -176,6 +178,10 @@ ProxyHarness::ProxyHarness(const std::string& dotenv, core::EnvMap env,
         usage_.push_back(r);
     };
     proxy_ = std::make_unique<proxy::CredentialProxy>(rt_->io, std::move(settings), on_usage);
+    proxy_->set_upstream_observer([this](const std::string& folder, const proxy::UpstreamEvent& e) {
+        std::lock_guard lock(usage_mutex_);
+        upstream_events_.emplace_back(folder, e);
+    });
     proxy_->start();
     port_ = proxy_->port();
     rt_->thread = std::thread([this] { rt_->io.run(); });
@@ -189,6 +195,28 @@ ProxyHarness::~ProxyHarness() {
     });
     rt_->thread.join();
     proxy_.reset();
+}
+
+std::vector<std::pair<std::string, proxy::UpstreamEvent>> ProxyHarness::upstream_events() const {
+    std::lock_guard lock(usage_mutex_);
+    return upstream_events_;
+}
+
+void ProxyHarness::release_runs() {
+    for (auto& release : releases_)
+        release();
+}
+
+proxy::UpstreamEvent ProxyHarness::check_upstream() {
+    auto done = std::make_shared<std::promise<proxy::UpstreamEvent>>();
+    asio::post(rt_->io, [this, done] {
+        proxy_->check_upstream([done](const proxy::UpstreamEvent& e) { done->set_value(e); });
+    });
+    auto result = done->get_future();
+    if (result.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+        throw std::runtime_error("preflight did not finish");
+    }
+    return result.get();
 }
 
 std::string ProxyHarness::open_run(const std::string& group) {

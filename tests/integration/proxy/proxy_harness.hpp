@@ -62,6 +62,12 @@ public:
     std::uint16_t port() const { return port_; }
     /// Registers a run for `group` and returns the path prefix "/r/<token>".
     std::string open_run(const std::string& group);
+    /// Every upstream event reported so far, with its group folder.
+    std::vector<std::pair<std::string, proxy::UpstreamEvent>> upstream_events() const;
+    /// Ends every run opened so far (their tokens stop being admitted).
+    void release_runs();
+    /// Runs the preflight on the proxy's thread and waits for its result.
+    proxy::UpstreamEvent check_upstream();
     /// Every usage record reported so far.
     std::vector<proxy::UsageRecord> usage() const;
     /// Every log line written so far (unredacted).
@@ -78,6 +84,7 @@ private:
     std::uint16_t port_ = 0;
     mutable std::mutex usage_mutex_;
     std::vector<proxy::UsageRecord> usage_;
+    std::vector<std::pair<std::string, proxy::UpstreamEvent>> upstream_events_;
     std::vector<std::function<void()>> releases_;
 };
 

@@ -117,7 +117,8 @@ TEST(StreamingTest, SilentUpstreamTimesOutWith504) {
     auto res = proxy.request(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 504);
-    EXPECT_EQ(res->body, "Gateway Timeout");
+    EXPECT_EQ(res->body, "{\"error\":{\"message\":\"nanoclaw credential proxy: timed out (127.0.0.1)\","
+                         "\"type\":\"timeout_error\"},\"type\":\"error\"}");
     EXPECT_TRUE(upstream_saw_close.wait());
 }
 

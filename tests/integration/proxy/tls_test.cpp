@@ -44,6 +44,12 @@ TEST_F(TlsTest, UntrustedCertificateIsABadGateway) {
     ProxyHarness proxy(dotenv("localhost"));
     EXPECT_EQ(status_of(proxy), 502);
     EXPECT_EQ(upstream_.request_count(), 0u);
+    // Reported as a TLS failure, which the daemon tells the chat about.
+    const auto events = proxy.upstream_events();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].second.kind, proxy::UpstreamKind::tls);
+    EXPECT_NE(events[0].second.detail.find("TLS handshake with localhost"), std::string::npos)
+        << events[0].second.detail;
 }
 
 TEST_F(TlsTest, CertificateForAnotherNameIsABadGateway) {

@@ -93,5 +93,23 @@ TEST(LocalProtocolTest, ClientEncodersRoundTripThroughTheParsers) {
     EXPECT_FALSE(parse_server_line("garbage"));
 }
 
+TEST(LocalProtocolTest, StatusAndNoticeLinesRoundTrip) {
+    EXPECT_EQ(json::parse(encode_status("main", "queued")),
+              (json{{"type", "status"}, {"chat", "main"}, {"text", "queued"}}));
+    EXPECT_EQ(json::parse(encode_notice("main", "key rejected")),
+              (json{{"type", "message"}, {"chat", "main"}, {"text", "key rejected"}, {"notice", true}}));
+    auto status = parse_server_line(encode_status("ops", "waiting on the API"));
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->kind, ServerEvent::Kind::status);
+    EXPECT_EQ(status->chat, "ops");
+    EXPECT_EQ(status->text, "waiting on the API");
+    auto notice = parse_server_line(encode_notice("ops", "bad key"));
+    ASSERT_TRUE(notice);
+    EXPECT_EQ(notice->kind, ServerEvent::Kind::message);
+    EXPECT_TRUE(notice->notice);
+    EXPECT_FALSE(parse_server_line(encode_message("ops", "hi"))->notice);
+    EXPECT_FALSE(parse_server_line(R"({"type":"status","chat":"main"})")); // no text
+}
+
 } // namespace
 } // namespace nanoclaw::channels::local

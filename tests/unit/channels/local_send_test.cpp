@@ -96,6 +96,45 @@ TEST_F(RunSendTest, TimesOutWithNonZeroExit) {
     EXPECT_NE(err_.str().find("timed out"), std::string::npos) << err_.str();
 }
 
+TEST_F(RunSendTest, TimeoutNamesTheLastStatus) {
+    auto opts = options("hello?");
+    opts.timeout = std::chrono::milliseconds(200);
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_status("main", "starting the agent"));
+        d.write(local::encode_status("main", "waiting on the API: overloaded (529) (retrying)"));
+        d.wait_for_hangup();
+    });
+    EXPECT_EQ(channels::run_send(opts), 124);
+    EXPECT_NE(err_.str().find("timed out after 200 ms waiting for the assistant to finish; last "
+                              "status: waiting on the API: overloaded (529) (retrying)"),
+              std::string::npos)
+        << err_.str();
+    daemon.join();
+}
+
+TEST_F(RunSendTest, TimeoutWithoutAnyRunSaysNoneStarted) {
+    auto opts = options("hello?");
+    opts.timeout = std::chrono::milliseconds(100);
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) { d.wait_for_hangup(); });
+    EXPECT_EQ(channels::run_send(opts), 124);
+    EXPECT_NE(err_.str().find("no agent run started for it"), std::string::npos) << err_.str();
+}
+
+TEST_F(RunSendTest, AFailureNoticeGoesToStderrAndExitsThree) {
+    auto opts = options("hello?");
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_notice("main", "The API key was rejected (401)."));
+        d.write(local::encode_typing("main", false));
+        d.wait_for_hangup();
+    });
+    EXPECT_EQ(channels::run_send(opts), 3);
+    EXPECT_EQ(out_.str(), "");
+    EXPECT_EQ(err_.str(), "nanoclaw: The API key was rejected (401).\n");
+    daemon.join();
+}
+
 TEST_F(RunSendTest, DaemonErrorFailsTheSend) {
     auto opts = options("hi");
     FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {

@@ -34,7 +34,7 @@ TEST(DecideOutcomeTest, TimeoutAfterOutputIsSuccessWithLatestSession) {
     f.latest_session_id = "session-123";
     f.exit_code = 137;
     EXPECT_EQ(decide_outcome(f),
-              (ContainerOutput{OutputStatus::success, std::nullopt, "session-123", std::nullopt}));
+              (ContainerOutput{OutputStatus::success, std::nullopt, "session-123", std::nullopt, std::nullopt}));
 }
 
 TEST(DecideOutcomeTest, TimeoutWithoutOutputNamesTheConfiguredTimeout) {
@@ -76,7 +76,7 @@ TEST(DecideOutcomeTest, CleanExitInStreamingModeIsSuccessWithSession) {
     f.exit_code = 0;
     f.latest_session_id = "session-456";
     EXPECT_EQ(decide_outcome(f),
-              (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt}));
+              (ContainerOutput{OutputStatus::success, std::nullopt, "session-456", std::nullopt, std::nullopt}));
 }
 
 TEST(DecideOutcomeTest, LegacyModeTakesTheFirstMarkerPair) {
@@ -174,6 +174,71 @@ TEST(Utf16LengthTest, CountsLikeJavaScript) {
     EXPECT_EQ(utf16_length("Hello"), 5u);
     EXPECT_EQ(utf16_length("caf\xC3\xA9"), 4u);
     EXPECT_EQ(utf16_length("\xF0\x9F\x98\x80"), 2u);
+}
+
+// Failures that will repeat (issue 18): reported once, never retried in a loop.
+RunFacts failed(int code, std::string_view err) {
+    RunFacts f;
+    f.exit_code = code;
+    f.stderr_text = err;
+    return f;
+}
+
+TEST(PermanentFailureTest, CompileErrorQuotesTheCompilersFirstError) {
+    const auto f = failed(78, "[entrypoint] runner source differs; compiling it\n"
+                              "src/index.ts(3,5): error TS1005: ';' expected.\n"
+                              "src/index.ts(9,1): error TS1128: Declaration expected.\n"
+                              "[entrypoint] the agent-runner source in /app/src does not compile\n");
+    EXPECT_EQ(permanent_failure_of(f), "src/index.ts(3,5): error TS1005: ';' expected.");
+    EXPECT_EQ(decide_outcome(f).permanent_failure,
+              "src/index.ts(3,5): error TS1005: ';' expected.");
+}
+
+TEST(PermanentFailureTest, TsErrorsWithAnotherExitCodeArePermanentToo) {
+    EXPECT_EQ(permanent_failure_of(failed(2, "x\nsrc/a.ts(1,1): error TS18003: No inputs\n")),
+              "src/a.ts(1,1): error TS18003: No inputs");
+}
+
+TEST(PermanentFailureTest, RuntimeFailuresPreferTheErrorLine) {
+    const auto f = failed(125, "Unable to find image 'nanoclaw-agent:latest' locally\n"
+                               "docker: Error response from daemon: pull access denied.\n"
+                               "See 'docker run --help'.\n");
+    EXPECT_EQ(permanent_failure_of(f), "docker: Error response from daemon: pull access denied.");
+    EXPECT_EQ(permanent_failure_of(failed(126, "permission denied somewhere\n")),
+              "permission denied somewhere");
+    EXPECT_EQ(permanent_failure_of(failed(127, "")),
+              "the container exited with code 127 and no message");
+}
+
+TEST(PermanentFailureTest, RunnerThatCannotLoadIsPermanent) {
+    EXPECT_TRUE(permanent_failure_of(failed(1, "node:internal\nError [ERR_MODULE_NOT_FOUND]: x\n")));
+    EXPECT_TRUE(permanent_failure_of(failed(1, "SyntaxError: Unexpected token\n")));
+}
+
+TEST(PermanentFailureTest, OrdinaryFailuresAreNotPermanent) {
+    EXPECT_FALSE(permanent_failure_of(failed(1, "API Error: 500\n")));
+    EXPECT_FALSE(permanent_failure_of(failed(137, "")));
+    EXPECT_FALSE(decide_outcome(failed(1, "boom\n")).permanent_failure);
+    auto signalled = failed(0, "");
+    signalled.exit_code.reset();
+    EXPECT_FALSE(permanent_failure_of(signalled));
+    auto after_output = failed(125, "error\n");
+    after_output.had_streaming_output = true; // the agent ran: whatever broke, it started
+    EXPECT_FALSE(permanent_failure_of(after_output));
+    auto timed_out = failed(125, "error\n");
+    timed_out.timed_out = true;
+    EXPECT_FALSE(permanent_failure_of(timed_out));
+}
+
+TEST(PermanentFailureTest, LongLinesAreCutOnACharacterBoundary) {
+    std::string line = "error TS1: ";
+    while (line.size() < 400) line += "\xC3\xA9"; // é, two bytes
+    const auto headline = permanent_failure_of(failed(78, line + "\n"));
+    ASSERT_TRUE(headline);
+    EXPECT_LE(headline->size(), 303u);
+    EXPECT_EQ(headline->substr(headline->size() - 3), "...");
+    const auto body = headline->substr(0, headline->size() - 3);
+    EXPECT_NE(static_cast<unsigned char>(body.back()), 0xC3u); // no half character
 }
 
 } // namespace

@@ -40,7 +40,7 @@ TEST(ContainerOutputTest, ParsesFieldsAndIgnoresWrongTypes) {
 }
 
 TEST(ContainerOutputTest, RoundTripsThroughJson) {
-    const ContainerOutput out{OutputStatus::success, "hi", "s1", std::nullopt};
+    const ContainerOutput out{OutputStatus::success, "hi", "s1", std::nullopt, std::nullopt};
     EXPECT_EQ(to_json_text(out), R"({"status":"success","result":"hi","newSessionId":"s1"})");
     EXPECT_EQ(*parse_container_output(to_json_text(out)), out);
 }

@@ -217,6 +217,20 @@ async function secondRun(dirs, sessionId, timings) {
   check(code === 0, 'the second container exits 0 on _close');
 }
 
+async function brokenRunnerRun(dirs) {
+  console.log('run 3: a runner copy that does not compile');
+  // The host relies on this contract (issue 18): compiler errors on stderr, exit 78, no output
+  // record, so it reports the first error line once and does not retry.
+  fs.appendFileSync(path.join(dirs.runnerSrc, 'prompt.ts'), '\nconst broken: number = ;\n');
+  const agent = startContainer(dirs);
+  agent.send({ prompt: 'e2e third', groupFolder: FOLDER, chatJid: CHAT, isMain: false });
+  const { code } = await agent.waitForExit(120000);
+  check(code === 78, `a runner that does not compile exits 78 (got ${code})`);
+  check(agent.records.length === 0, 'no output record from a runner that does not compile');
+  check(agent.stderrLines.some((l) => /prompt\.ts\(\d+,\d+\): error TS\d+/.test(l)),
+    'the compiler error names the file and line on stderr');
+}
+
 function report(latencies, timings) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const stats = {
@@ -253,6 +267,7 @@ async function main() {
   const timings = {};
   const { sessionId, latencies } = await firstRun(dirs, timings);
   await secondRun(dirs, sessionId, timings);
+  await brokenRunnerRun(dirs);
   const leftovers = docker('ps', '-a', '--filter', `name=nanoclaw-${FOLDER.replace(/_/g, '-')}`, '--format', '{{.Names}}').trim();
   check(leftovers === '', 'no e2e container is left');
   report(latencies, timings);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // nanoclaw: the command-line client. Thin: each subcommand parses its flags and calls into the
 // components (chat and send talk to the daemon over the local channel's socket).
+#include <unistd.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
         if (send_cmd->parsed()) {
             send.socket_path = channels::local_socket_path(config);
             send.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+            send.show_progress = ::isatty(STDERR_FILENO) == 1;
             return channels::run_send(send);
         }
         if (status_cmd->parsed()) return cli::run_status(config, std::cout);

@@ -18,6 +18,7 @@ struct SendRun {
 
     void finish(int code) {
         if (result >= 0) return;
+        progress("");
         result = code;
         boost::system::error_code ec;
         socket.close(ec);
@@ -29,6 +30,8 @@ struct SendRun {
     // from a turn that was already running when we sent is ignored unless replies came.
     void on_event(const local::ServerEvent& event);
     void arm_settle();
+    /// Rewrites the progress line (only with show_progress); "" clears it.
+    void progress(const std::string& text);
     /// 0 when the agent replied; 3 when the turn brought only nanoclaw's failure notices.
     int turn_result() const { return replies == 0 && notices > 0 ? 3 : 0; }
     /// What the run was waiting on, for the timeout line.
@@ -45,6 +48,13 @@ struct SendRun {
     int notices = 0;
     std::string last_status; ///< the daemon's latest word on what the run is doing
 };
+
+void SendRun::progress(const std::string& text) {
+    if (!options.show_progress) return;
+    *options.err << "\r\033[K";
+    if (!text.empty()) *options.err << "... " << text;
+    *options.err << std::flush;
+}
 
 std::string SendRun::waiting_on() const {
     if (!last_status.empty()) return "last status: " + last_status;
@@ -63,6 +73,7 @@ void SendRun::arm_settle() {
 void SendRun::on_event(const local::ServerEvent& event) {
     using Kind = local::ServerEvent::Kind;
     if (event.kind == Kind::error) {
+        progress("");
         *options.err << "nanoclaw: " << event.text << "\n";
         finish(1);
         return;
@@ -70,9 +81,11 @@ void SendRun::on_event(const local::ServerEvent& event) {
     if (event.chat != options.chat) return;
     if (event.kind == Kind::status) {
         last_status = event.text;
+        progress(last_status);
         return;
     }
     if (event.kind == Kind::message) {
+        progress("");
         if (event.notice) {
             *options.err << "nanoclaw: " << event.text << "\n" << std::flush;
             ++notices;
@@ -87,6 +100,7 @@ void SendRun::on_event(const local::ServerEvent& event) {
     if (typing) {
         saw_typing_on = true;
         settle.cancel();
+        progress(last_status.empty() ? std::string("the assistant is working") : last_status);
     } else if (replies > 0 || notices > 0) {
         finish(turn_result());
     } else if (saw_typing_on) {

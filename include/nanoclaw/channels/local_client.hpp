@@ -31,6 +31,9 @@ struct SendOptions {
     std::chrono::milliseconds timeout{120'000};
     /// With no typing events, the turn counts as finished once replies stop for this long.
     std::chrono::milliseconds settle{3'000};
+    /// Show the run's progress (typing, status) on one rewritten line of `err`; the CLI sets it
+    /// when stderr is a terminal, so scripts reading the output see only replies and errors.
+    bool show_progress = false;
     std::ostream* out = &std::cout;
     std::ostream* err = &std::cerr;
 };

@@ -121,6 +121,38 @@ TEST_F(RunSendTest, TimeoutWithoutAnyRunSaysNoneStarted) {
     EXPECT_NE(err_.str().find("no agent run started for it"), std::string::npos) << err_.str();
 }
 
+TEST_F(RunSendTest, ProgressLineShowsTheStatusAndIsClearedBeforeAReply) {
+    auto opts = options("hello?");
+    opts.show_progress = true;
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_status("main", "starting the agent"));
+        d.write(local::encode_message("main", "hi"));
+        d.write(local::encode_typing("main", false));
+        d.wait_for_hangup();
+    });
+    EXPECT_EQ(channels::run_send(opts), 0);
+    EXPECT_EQ(out_.str(), "hi\n");
+    const auto err = err_.str();
+    EXPECT_NE(err.find("... starting the agent"), std::string::npos) << err;
+    EXPECT_EQ(err.substr(err.size() - 4), "\r\033[K"); // nothing left on the line at the end
+    daemon.join();
+}
+
+TEST_F(RunSendTest, NoProgressLineUnlessAsked) {
+    auto opts = options("hello?");
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_status("main", "starting the agent"));
+        d.write(local::encode_message("main", "hi"));
+        d.write(local::encode_typing("main", false));
+        d.wait_for_hangup();
+    });
+    EXPECT_EQ(channels::run_send(opts), 0);
+    EXPECT_EQ(err_.str(), "");
+    daemon.join();
+}
+
 TEST_F(RunSendTest, AFailureNoticeGoesToStderrAndExitsThree) {
     auto opts = options("hello?");
     FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {

@@ -5,12 +5,14 @@
 # --network host). Installs the build (cmake --install) into a scratch prefix
 # and runs the installed binaries with --root set to a fresh, empty scratch
 # directory outside the checkout: the shipped files (agent-runner source, skills,
-# CLAUDE.md templates) must come from <prefix>/share/nanoclaw. Three phases:
+# CLAUDE.md templates) must come from <prefix>/share/nanoclaw. Phases:
 #   A (IDLE_TIMEOUT 30 s): send with an IPC message, a Bash tool call and a
 #     final reply; a second send answered by the same container and session;
 #     SIGTERM -> `_close`, container gone, exit 0.
 #   B (restart, IDLE_TIMEOUT 3 s): a third send resumes the stored session; the
 #     idle timeout closes the container; SIGTERM -> exit 0.
+#   C (rejected key): a send whose API call gets 401 ends with the plain notice
+#     (exit 3) within seconds; one spawn, no retry.
 #   Secrecy: the fake API key never reaches the container (inspect, env, files
 #     it can read), the scratch root or the daemon's logs; the mock saw it on
 #     every request (the proxy injected it) and no run token in the path.
@@ -325,6 +327,26 @@ check "daemon B: the idle close ended the container with exit 0 before shutdown"
   /received signal/ { sig = 1 }
   END { exit done ? 0 : 1 }' "$work/daemon-B.log"
 
+# ================================================================ phase C: a rejected key
+# The real SDK gets a 401 through the proxy: the chat hears the plain sentence within seconds,
+# `nanoclaw send` exits 3 with it on stderr, and the run is neither left running nor retried.
+start_daemon C 3000
+t0=$SECONDS
+rc4=0
+send "$work/send4.out" 'e2e four [[http_error:401]]' || rc4=$?
+t_send4=$((SECONDS - t0))
+check "send 4 (API answers 401) exits 3 (no reply, a notice)" test "$rc4" -eq 3
+check "send 4 printed the rejected-key sentence" \
+  contains "$work/send4.out" "The API key was rejected (401). Check ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN in .env."
+check "send 4 was told within 15 s (${t_send4} s)" test "$t_send4" -le 15
+deadline=$((SECONDS + 30))
+while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; done
+check "the failed run's container is gone" test -z "$(running_of_ours)"
+sleep 6 # past the queue's first retry delay (5 s): a retry would have spawned again
+check "daemon C spawned once (a rejected key is not retried)" test "$(spawn_count "$work/daemon-C.log")" -eq 1
+stop_daemon
+check "daemon C exits 0 on SIGTERM" test "$daemon_rc" -eq 0
+
 # ================================================================ secrecy and the proxy
 check "mock saw API requests" test -s "$MOCK_LOG"
 node -e '
@@ -335,7 +357,9 @@ node -e '
   const report = {
     total: entries.length,
     no_key: bad((e) => e.headers["x-api-key"] !== secret),
-    bad_path: bad((e) => !String(e.path).startsWith("/v1/messages")),
+    bad_path: bad((e) => !String(e.path).startsWith("/v1/messages") &&
+                         !(e.method === "GET" && e.url === "/v1/models?limit=1")),
+    preflights: entries.filter((e) => e.method === "GET" && e.url === "/v1/models?limit=1").length,
     token_in_url: bad((e) => String(e.url).includes("/r/")),
     bearer: bad((e) => "authorization" in e.headers),
   };
@@ -344,15 +368,17 @@ node -e '
 report="$MOCK_LOG.report.json"
 field_empty() { node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = r[process.argv[2]]; if (v.length) console.log("  " + process.argv[2] + ": " + v.join(", ")); process.exit(v.length ? 1 : 0)' "$report" "$1"; }
 check "every request carried x-api-key = the secret (proxy injection)" field_empty no_key
-check "every request path starts with /v1/messages" field_empty bad_path
+check "every request path is /v1/messages (or the start-up preflight)" field_empty bad_path
+check "one start-up preflight per daemon start (3), with the injected key" \
+  node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1])).preflights === 3 ? 0 : 1)' "$report"
 check "the run token was stripped from every path" field_empty token_in_url
 check "no Authorization header reached the API (API-key mode)" field_empty bearer
 check "secret absent from <root>/groups and <root>/data" \
   sh -c '! grep -rqF -- "$1" "$2/groups" "$2/data"' _ "$secret" "$root"
 check "secret absent from the daemon logs" \
   sh -c '! grep -qF -- "$1" "$2"/daemon-*.log "$2"/daemon-*.out' _ "$secret" "$work"
-check "exactly one container per daemon run (2 spawns in total)" \
-  test "$(cat "$work"/daemon-*.log | grep -c 'Spawning container agent')" -eq 2
+check "exactly one container per daemon run (3 spawns in total)" \
+  test "$(cat "$work"/daemon-*.log | grep -c 'Spawning container agent')" -eq 3
 
 echo
 echo "| step | seconds |"
@@ -360,6 +386,7 @@ echo "|---|---:|"
 echo "| send 1 (cold container, 2 tools) | $t_send1 |"
 echo "| send 2 (warm container, follow-up) | $t_send2 |"
 echo "| send 3 (restart, resumed session) | $t_send3 |"
+echo "| send 4 (API answers 401: notice) | $t_send4 |"
 echo "| total e2e-host | $((SECONDS - t_start)) |"
 echo
 echo "$passed passed, $failed failed"

@@ -11,8 +11,9 @@
 #     SIGTERM -> `_close`, container gone, exit 0.
 #   B (restart, IDLE_TIMEOUT 3 s): a third send resumes the stored session; the
 #     idle timeout closes the container; SIGTERM -> exit 0.
-#   C (rejected key): a send whose API call gets 401 ends with the plain notice
-#     (exit 3) within seconds; one spawn, no retry.
+#   C (failures): a send whose API call gets 401 ends with the plain notice
+#     (exit 3) within seconds; then a runner copy that does not compile is told
+#     with the compiler's first error; one spawn each, no retry.
 #   Secrecy: the fake API key never reaches the container (inspect, env, files
 #     it can read), the scratch root or the daemon's logs; the mock saw it on
 #     every request (the proxy injected it) and no run token in the path.
@@ -344,6 +345,19 @@ while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; d
 check "the failed run's container is gone" test -z "$(running_of_ours)"
 sleep 6 # past the queue's first retry delay (5 s): a retry would have spawned again
 check "daemon C spawned once (a rejected key is not retried)" test "$(spawn_count "$work/daemon-C.log")" -eq 1
+
+# The group's own runner copy no longer compiles: one notice quoting the compiler, one spawn.
+echo 'const broken: number = ;' >>"$root/data/sessions/main/agent-runner-src/prompt.ts"
+t0=$SECONDS
+rc5=0
+send "$work/send5.out" 'e2e five [[reply:never]]' || rc5=$?
+t_send5=$((SECONDS - t0))
+check "send 5 (runner does not compile) exits 3" test "$rc5" -eq 3
+check "send 5 quotes the compiler's first error" \
+  grep -qE 'The agent could not start: src/prompt\.ts\([0-9]+,[0-9]+\): error TS[0-9]+' "$work/send5.out"
+sleep 6
+check "daemon C spawned once more (a compile error is not retried)" \
+  test "$(spawn_count "$work/daemon-C.log")" -eq 2
 stop_daemon
 check "daemon C exits 0 on SIGTERM" test "$daemon_rc" -eq 0
 
@@ -377,8 +391,8 @@ check "secret absent from <root>/groups and <root>/data" \
   sh -c '! grep -rqF -- "$1" "$2/groups" "$2/data"' _ "$secret" "$root"
 check "secret absent from the daemon logs" \
   sh -c '! grep -qF -- "$1" "$2"/daemon-*.log "$2"/daemon-*.out' _ "$secret" "$work"
-check "exactly one container per daemon run (3 spawns in total)" \
-  test "$(cat "$work"/daemon-*.log | grep -c 'Spawning container agent')" -eq 3
+check "one container per daemon run and failed send (4 spawns in total)" \
+  test "$(cat "$work"/daemon-*.log | grep -c 'Spawning container agent')" -eq 4
 
 echo
 echo "| step | seconds |"
@@ -387,6 +401,7 @@ echo "| send 1 (cold container, 2 tools) | $t_send1 |"
 echo "| send 2 (warm container, follow-up) | $t_send2 |"
 echo "| send 3 (restart, resumed session) | $t_send3 |"
 echo "| send 4 (API answers 401: notice) | $t_send4 |"
+echo "| send 5 (runner does not compile: notice) | $t_send5 |"
 echo "| total e2e-host | $((SECONDS - t_start)) |"
 echo
 echo "$passed passed, $failed failed"

@@ -37,27 +37,20 @@ awaitable<void> Outbound::send_or_throw(std::string jid, std::string text) {
     co_await channel->send_message(jid, std::move(text));
 }
 
-awaitable<bool> Outbound::notice(std::string jid, std::string text) {
-    auto* channel = owner(jid);
-    if (channel == nullptr) {
+void Outbound::notice(const std::string& jid, std::string text) {
+    if (owner(jid) == nullptr) {
         spdlog::warn("no channel owns jid={}, notice dropped: {}", jid, text);
-        co_return false;
+        return;
     }
-    try {
-        co_await channel->send_notice(jid, std::move(text));
-        co_return true;
-    } catch (const std::exception& e) {
-        spdlog::error("notice failed channel={} jid={} err={}", channel->name(), jid, e.what());
-        co_return false;
-    }
+    push(jid, LaneItem{LaneItem::Kind::notice, false, std::move(text)});
 }
 
 void Outbound::typing(const std::string& jid, bool on) {
-    push(jid, LaneItem{false, on, {}});
+    push(jid, LaneItem{LaneItem::Kind::typing, on, {}});
 }
 
 void Outbound::status(const std::string& jid, std::string text) {
-    push(jid, LaneItem{true, false, std::move(text)});
+    push(jid, LaneItem{LaneItem::Kind::status, false, std::move(text)});
 }
 
 void Outbound::push(const std::string& jid, LaneItem item) {
@@ -80,13 +73,22 @@ awaitable<void> Outbound::drain_lane(std::string jid) {
         lane.pending.pop_front();
         auto* channel = owner(jid);
         if (channel == nullptr) continue;
-        try {
-            if (item.is_status) {
-                co_await channel->set_status(jid, std::move(item.text));
-            } else {
-                co_await channel->set_typing(jid, item.on);
-            }
-        } catch (const std::exception& e) {
+        co_await deliver(*channel, jid, std::move(item));
+    }
+}
+
+awaitable<void> Outbound::deliver(channels::Channel& channel, std::string jid, LaneItem item) {
+    using Kind = LaneItem::Kind;
+    try {
+        switch (item.kind) {
+        case Kind::typing: co_await channel.set_typing(jid, item.on); break;
+        case Kind::status: co_await channel.set_status(jid, std::move(item.text)); break;
+        case Kind::notice: co_await channel.send_notice(jid, std::move(item.text)); break;
+        }
+    } catch (const std::exception& e) {
+        if (item.kind == Kind::notice) {
+            spdlog::error("notice failed channel={} jid={} err={}", channel.name(), jid, e.what());
+        } else {
             spdlog::warn("typing indicator failed jid={} err={}", jid, e.what());
         }
     }

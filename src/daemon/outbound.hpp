@@ -24,8 +24,10 @@ class Outbound {
     awaitable<bool> send(std::string jid, std::string text);
     /// Sends `text` or throws "No channel for JID: <jid>" (IPC moves such files to errors/).
     awaitable<void> send_or_throw(std::string jid, std::string text);
-    /// nanoclaw's own message about a failure (Channel::send_notice); true when accepted.
-    awaitable<bool> notice(std::string jid, std::string text);
+    /// nanoclaw's own message about a failure (Channel::send_notice). Returns at once and goes
+    /// out on the chat's indicator lane, so it arrives before a later "typing off" (which
+    /// clients read as the end of the turn). Failures are logged.
+    void notice(const std::string& jid, std::string text);
     /// Typing indicator (off also means "turn complete" for local clients); failures logged.
     /// Returns at once: a run never waits for the indicator (on a remote chat API that is a
     /// network round trip). The changes of one chat go out one at a time, in the order asked.
@@ -39,12 +41,13 @@ class Outbound {
     channels::Channel* owner(const std::string& jid) const;
     awaitable<void> drain_lane(std::string jid);
 
-    /// One indicator change: typing on/off, or a status text.
+    /// One thing for a chat's lane: typing on/off, a status text, or a notice.
     struct LaneItem {
-        bool is_status = false;
+        enum class Kind { typing, status, notice } kind = Kind::typing;
         bool on = false;
         std::string text;
     };
+    awaitable<void> deliver(channels::Channel& channel, std::string jid, LaneItem item);
     void push(const std::string& jid, LaneItem item);
     // Per chat: indicator changes not sent yet, and whether a sender coroutine is running.
     struct TypingLane {

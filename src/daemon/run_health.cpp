@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nanoclaw/core/spawn.hpp"
 
 namespace nanoclaw::daemon {
 
@@ -61,11 +60,9 @@ void RunHealth::set_status(Run& run, std::string text) {
 }
 
 void RunHealth::tell(const std::string& jid, std::string text) {
-    // Not awaited: the proxy's callback must not wait for a chat API round trip.
-    core::spawn(io_.get_executor(), "run failure notice",
-                [](Outbound& out, std::string chat, std::string sentence) -> awaitable<void> {
-                    co_await out.notice(std::move(chat), std::move(sentence));
-                }(outbound_, jid, std::move(text)));
+    // Not awaited (the proxy's callback must not wait for a chat API round trip), and on the
+    // chat's lane, so it reaches clients before the end of the turn.
+    outbound_.notice(jid, std::move(text));
 }
 
 void RunHealth::report_permanent(const std::string& folder, const std::string& sentence) {

@@ -8,6 +8,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -29,7 +30,15 @@ struct Turn {
     std::vector<std::string> replies;
     std::vector<std::string> notices;
     std::vector<std::string> statuses;
+    std::vector<std::string> order; ///< "reply", "notice", "status", "typing-on", "typing-off"
 };
+
+// True when a notice came before the typing-off that ends the turn (a client leaves at that).
+bool notice_before_turn_end(const Turn& t) {
+    const auto notice = std::find(t.order.begin(), t.order.end(), "notice");
+    const auto end = std::find(t.order.begin(), t.order.end(), "typing-off");
+    return notice != t.order.end() && notice < end;
+}
 
 // Reads events until `limit` passes (the whole window, so a repeated notice would be counted).
 Turn watch(ChatClient& client, std::chrono::milliseconds limit) {
@@ -42,9 +51,15 @@ Turn watch(ChatClient& client, std::chrono::milliseconds limit) {
         const auto j = json::parse(*line, nullptr, false);
         if (!j.is_object()) continue;
         const auto type = j.value("type", "");
-        if (type == "status") turn.statuses.push_back(j.value("text", ""));
+        if (type == "typing") turn.order.push_back(j.value("on", false) ? "typing-on" : "typing-off");
+        if (type == "status") {
+            turn.statuses.push_back(j.value("text", ""));
+            turn.order.push_back("status");
+        }
         if (type != "message") continue;
-        (j.value("notice", false) ? turn.notices : turn.replies).push_back(j.value("text", ""));
+        const bool notice = j.value("notice", false);
+        (notice ? turn.notices : turn.replies).push_back(j.value("text", ""));
+        turn.order.push_back(notice ? "notice" : "reply");
     }
     return turn;
 }
@@ -238,6 +253,7 @@ TEST_F(FirstRunTest, ARunnerThatDoesNotCompileIsToldOnceWithTheFirstError) {
               std::string::npos)
         << turn.notices[0];
     EXPECT_NE(turn.notices[0].find("groups/main/logs/"), std::string::npos);
+    EXPECT_TRUE(notice_before_turn_end(turn)); // else `nanoclaw send` ends before the notice
     EXPECT_EQ(daemon_->runs().size(), 1u);
     EXPECT_EQ(daemon_->terminate(), 0);
 }

@@ -31,9 +31,20 @@ class SlowChannel : public channels::Channel {
         }
         asio::steady_timer t(io_, delay_);
         co_await t.async_wait(use_awaitable);
+        order.push_back(std::string("typing:") + (on ? "1" : "0"));
         seen.emplace_back(std::move(jid), on);
     }
+    awaitable<void> set_status(std::string, std::string text) override {
+        asio::steady_timer t(io_, delay_);
+        co_await t.async_wait(use_awaitable);
+        order.push_back("status:" + text);
+    }
+    awaitable<void> send_notice(std::string, std::string text) override {
+        order.push_back("notice:" + text);
+        co_return;
+    }
     std::vector<std::pair<std::string, bool>> seen;
+    std::vector<std::string> order;
     bool fail_next = false;
 
   private:
@@ -74,6 +85,17 @@ TEST_F(OutboundTest, AFailedIndicatorIsLoggedAndTheNextStillGoesOut) {
     out.typing("slow:a", false);
     io.run();
     EXPECT_THAT(slow->seen, ElementsAre(std::make_pair(std::string("slow:a"), false)));
+}
+
+TEST_F(OutboundTest, NoticesAndStatusesShareTheTypingLaneInOrder) {
+    Outbound out(io.get_executor(), channels);
+    out.typing("slow:a", true);
+    out.status("slow:a", "failed: x");
+    out.notice("slow:a", "The API key was rejected (401).");
+    out.typing("slow:a", false); // the end of the turn must come after the notice
+    io.run();
+    EXPECT_THAT(slow->order, ElementsAre("typing:1", "status:failed: x",
+                                         "notice:The API key was rejected (401).", "typing:0"));
 }
 
 TEST_F(OutboundTest, AChatNoChannelOwnsIsIgnored) {

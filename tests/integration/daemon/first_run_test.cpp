@@ -255,6 +255,7 @@ TEST_F(FirstRunTest, ARunnerThatDoesNotCompileIsToldOnceWithTheFirstError) {
     EXPECT_NE(turn.notices[0].find("groups/main/logs/"), std::string::npos);
     EXPECT_TRUE(notice_before_turn_end(turn)); // else `nanoclaw send` ends before the notice
     EXPECT_EQ(daemon_->runs().size(), 1u);
+    EXPECT_EQ(daemon_->log().find("retrying message processing"), std::string::npos);
     EXPECT_EQ(daemon_->terminate(), 0);
 }
 

@@ -8,8 +8,8 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include "nanoclaw/channels/local_channel.hpp"
-#include "nanoclaw/channels/local_client.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
 #include "nanoclaw/core/config.hpp"
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/log.hpp"

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
 #include "nanoclaw/store/store.hpp"
 
 namespace nanoclaw::cli {

@@ -16,8 +16,9 @@
 #include "outbound.hpp"
 #include "shipped_files.hpp"
 #include "task_runner.hpp"
-#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
 #include "nanoclaw/channels/registry.hpp"
+#include "nanoclaw/channels/telegram/telegram_channel.hpp"
 #include "nanoclaw/container/runner.hpp"
 #include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
@@ -45,12 +46,12 @@ namespace {
 
 // Everything the running daemon owns, in construction order (destroyed in reverse).
 struct Daemon {
-    Daemon(const core::Config& cfg, const core::EnvMap& env)
-        : config(cfg), container_settings(container::load_settings(cfg, env)),
+    Daemon(const core::Config& cfg, const core::EnvMap& env_in)
+        : config(cfg), env(env_in), container_settings(container::load_settings(cfg, env_in)),
           store(store::Store::open(cfg.store_dir / "messages.db",
                                    store::StoreOptions(clock, cfg.assistant_name, cfg.data_dir))),
           groups(store, cfg), cursors(store, cfg.assistant_name, cfg.max_messages_per_prompt),
-          proxy(io, proxy::load_settings(cfg, env),
+          proxy(io, proxy::load_settings(cfg, env_in),
                 [this](const proxy::UsageRecord& u) { record_usage(u); }),
           mounts(cfg.mount_allowlist_path, cfg.home_dir, cfg.root),
           runner(
@@ -108,6 +109,7 @@ struct Daemon {
     asio::io_context io{1};
     core::SystemClock clock;
     const core::Config& config;
+    core::EnvMap env;
     container::Settings container_settings;
     store::Store store;
     GroupDirectory groups;
@@ -149,6 +151,8 @@ void Daemon::preflight() {
 awaitable<void> Daemon::connect_channels() {
     channels::ChannelRegistry registry;
     registry.register_channel("local", channels::make_local_channel_factory(config, clock));
+    registry.register_channel(
+        "telegram", channels::telegram::make_telegram_channel_factory(io, config, env, store));
     channels::ChannelCallbacks callbacks{
         [this](core::NewMessage m) { flow.on_inbound(std::move(m)); },
         [this](channels::ChatMetadata c) {
@@ -158,7 +162,7 @@ awaitable<void> Daemon::connect_channels() {
     for (const auto& name : registry.names()) {
         auto channel = (*registry.factory(name))(callbacks);
         if (!channel) {
-            spdlog::warn("channel {} is installed but not configured; skipping", name);
+            spdlog::info("channel {} is not configured; skipping", name);
             continue;
         }
         co_await channel->connect();

@@ -27,4 +27,18 @@ inline constexpr AdditiveTable k_token_usage_table{
     ");\n"
     "CREATE INDEX IF NOT EXISTS idx_token_usage_group ON token_usage(group_folder, recorded_at);"};
 
+inline constexpr AdditiveTable k_outbox_table{
+    "outbox",
+    "CREATE TABLE IF NOT EXISTS outbox (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  channel TEXT NOT NULL,\n"
+    "  jid TEXT NOT NULL,\n"
+    "  text TEXT NOT NULL,\n"
+    "  sent_parts INTEGER NOT NULL DEFAULT 0,\n"
+    "  attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  last_error TEXT\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS idx_outbox_channel ON outbox(channel, id);"};
+
 } // namespace nanoclaw::store

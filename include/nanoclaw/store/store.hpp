@@ -134,6 +134,19 @@ class Store {
     /// Sums per group folder, ordered by folder; empty when nothing was ever recorded.
     std::vector<GroupUsage> usage_by_group();
 
+    // --- Channel outbox (additive; see src/store/outbox.cpp) ---
+    /// Persists a message `channel` must deliver to `jid`; returns its id (FIFO per jid).
+    std::int64_t outbox_add(const std::string& channel, const std::string& jid,
+                            const std::string& text);
+    /// Undelivered entries of `channel`, oldest first.
+    std::vector<OutboxEntry> outbox_pending(const std::string& channel);
+    /// Records that the first `sent_parts` parts of entry `id` were delivered.
+    void outbox_progress(std::int64_t id, int sent_parts);
+    /// Records a failed attempt (counted, with its reason) for entry `id`.
+    void outbox_failed_attempt(std::int64_t id, const std::string& error);
+    /// Deletes entry `id` (delivered, or dropped with a logged reason).
+    void outbox_remove(std::int64_t id);
+
     // --- Delivery tracking by insertion order (ours; see src/store/delivery.cpp) ---
     /// Stores like store_message, but updates an existing (id, chat_jid) row in place so it keeps
     /// its sequence number; returns that number. `state`, when given, is written to router_state

@@ -6,7 +6,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 
 namespace nanoclaw::channels {
 

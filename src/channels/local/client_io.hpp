@@ -7,7 +7,7 @@
 #include <string>
 
 #include "local_socket.hpp"
-#include "nanoclaw/channels/local_client.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
 
 namespace nanoclaw::channels::local {
 

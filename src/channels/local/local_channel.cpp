@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
 
 #include <sys/stat.h>
 

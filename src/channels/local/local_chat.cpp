@@ -12,8 +12,8 @@
 #include <boost/asio/read_until.hpp>
 
 #include "client_io.hpp"
-#include "nanoclaw/channels/local_client.hpp"
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 #include "nanoclaw/core/spawn.hpp"
 
 namespace nanoclaw::channels {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 
 #include <nlohmann/json.hpp>
 

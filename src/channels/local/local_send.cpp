@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "client_io.hpp"
-#include "nanoclaw/channels/local_client.hpp"
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 #include "nanoclaw/core/spawn.hpp"
 
 namespace nanoclaw::channels {

@@ -5,7 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 #include "nanoclaw/core/spawn.hpp"
 
 namespace nanoclaw::channels::local {

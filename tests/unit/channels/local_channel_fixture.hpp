@@ -11,7 +11,7 @@
 
 #include "local_test_support.hpp"
 #include "manual_clock.hpp"
-#include "nanoclaw/channels/local_channel.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
 #include "temp_dir.hpp"
 
 namespace nanoclaw::testing {

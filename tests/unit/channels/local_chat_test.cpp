@@ -12,8 +12,8 @@
 
 #include "fake_daemon.hpp"
 #include "local_test_support.hpp"
-#include "nanoclaw/channels/local_channel.hpp"
-#include "nanoclaw/channels/local_client.hpp"
+#include "nanoclaw/channels/local/local_channel.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
 #include "nanoclaw/core/clock.hpp"
 #include "temp_dir.hpp"
 

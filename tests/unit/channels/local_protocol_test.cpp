@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 
 namespace nanoclaw::channels::local {
 namespace {

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_daemon.hpp"
-#include "nanoclaw/channels/local_client.hpp"
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_client.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 #include "temp_dir.hpp"
 
 namespace nanoclaw::testing {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "nanoclaw/channels/channel.hpp"
-#include "nanoclaw/channels/local_protocol.hpp"
+#include "nanoclaw/channels/local/local_protocol.hpp"
 #include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/config.hpp"
 

@@ -15,6 +15,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "bench_process.hpp"
+#include "bench_telegram.hpp"
 #include "nanoclaw/core/iso_time.hpp"
 #include "nanoclaw/store/store.hpp"
 
@@ -24,27 +25,6 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Percentiles {
-    double p50 = 0, p99 = 0;
-};
-
-Percentiles percentiles(std::vector<double> v) {
-    if (v.empty()) return {};
-    std::sort(v.begin(), v.end());
-    auto at = [&](double q) {
-        return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
-    };
-    return {at(0.50), at(0.99)};
-}
-
-fs::path fresh_root(const std::string& name) {
-    auto dir =
-        fs::temp_directory_path() / ("nanoclaw-bench-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 // Message -> exec and output -> channel, one message at a time (each is a full agent run).
 // Messages are `gap` apart, as a person types: the fake agent exits right after its reply, and
@@ -96,24 +76,6 @@ void bench_ipc(const fs::path& root, int n, nlohmann::json& out) {
     }
     const auto p = percentiles(lat);
     out["ipc_to_channel_ms"] = {{"p50", p.p50}, {"p99", p.p99}, {"n", n}};
-}
-
-void bench_idle(Daemon& d, int seconds, nlohmann::json& out) {
-    std::this_thread::sleep_for(2s); // let the last run's timers settle
-    const auto a = d.stats();
-    std::this_thread::sleep_for(std::chrono::seconds(seconds));
-    const auto b = d.stats();
-    const double minutes = seconds / 60.0;
-    out["idle"] = {
-        {"seconds", seconds},
-        {"rss_kb", b.rss_kb},
-        {"rss_anon_kb", b.rss_anon_kb},
-        {"rss_file_kb", b.rss_file_kb},
-        {"threads", b.threads},
-        {"cpu_ms", (b.cpu_seconds - a.cpu_seconds) * 1000},
-        {"wakeups_per_minute", static_cast<double>(b.voluntary_switches + b.involuntary_switches -
-                                                   a.voluntary_switches - a.involuntary_switches) /
-                                   minutes}};
 }
 
 long long count_messages(const fs::path& root, const std::string& like) {
@@ -204,6 +166,15 @@ void print_table(const nlohmann::json& r) {
     val("idle threads", r["idle"]["threads"].get<double>());
     val("idle CPU (ms over the window)", r["idle"]["cpu_ms"].get<double>());
     val("idle wake-ups per minute", r["idle"]["wakeups_per_minute"].get<double>());
+    if (r.contains("telegram")) {
+        const auto& t = r["telegram"];
+        std::printf("%-40s %12.3f %12.3f\n", "Telegram update -> runtime exec (ms)",
+                    t["update_to_exec_ms"]["p50"].get<double>(),
+                    t["update_to_exec_ms"]["p99"].get<double>());
+        val("Telegram idle RSS (MB)", t["idle"]["rss_kb"].get<double>() / 1024);
+        val("Telegram idle wake-ups per minute", t["idle"]["wakeups_per_minute"].get<double>());
+        val("Telegram idle threads", t["idle"]["threads"].get<double>());
+    }
     val("burst: messages stored per second", r["burst"]["stored_per_second"].get<double>());
     val("burst: seconds until all answered",
         r["burst"]["seconds_until_all_answered"].get<double>());
@@ -274,6 +245,7 @@ int main(int argc, char** argv) {
         bench_burst(d, burst_root, 1000, result);
         fs::remove_all(burst_root);
     }
+    bench_telegram(std::min(messages, 200), idle_seconds, result);
     const auto large = fresh_root("large");
     populate_large(large);
     std::vector<double> large_starts;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "bench_process.hpp"
 
+#include <algorithm>
+
 #include "daemon_launch.hpp"
 
 #include <signal.h>
@@ -104,5 +106,42 @@ void Client::say(const std::string& chat, const std::string& text) {
     if (!testing::LocalClient::say(chat, text, "bench"))
         throw std::runtime_error("socket write failed");
 }
+
+Percentiles percentiles(std::vector<double> v) {
+    if (v.empty()) return {};
+    std::sort(v.begin(), v.end());
+    auto at = [&](double q) {
+        return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
+    };
+    return {at(0.50), at(0.99)};
+}
+
+std::filesystem::path fresh_root(const std::string& name) {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("nanoclaw-bench-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+
+void bench_idle(Daemon& d, int seconds, nlohmann::json& out) {
+    std::this_thread::sleep_for(std::chrono::seconds(2)); // let the last run's timers settle
+    const auto a = d.stats();
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    const auto b = d.stats();
+    const double minutes = seconds / 60.0;
+    out["idle"] = {
+        {"seconds", seconds},
+        {"rss_kb", b.rss_kb},
+        {"rss_anon_kb", b.rss_anon_kb},
+        {"rss_file_kb", b.rss_file_kb},
+        {"threads", b.threads},
+        {"cpu_ms", (b.cpu_seconds - a.cpu_seconds) * 1000},
+        {"wakeups_per_minute", static_cast<double>(b.voluntary_switches + b.involuntary_switches -
+                                                   a.voluntary_switches - a.involuntary_switches) /
+                                   minutes}};
+}
+
 
 } // namespace nanoclaw::bench

@@ -9,6 +9,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "local_client.hpp"
 
@@ -50,5 +53,17 @@ class Client : public testing::LocalClient {
     explicit Client(const std::filesystem::path& socket);
     void say(const std::string& chat, const std::string& text);
 };
+
+struct Percentiles {
+    double p50 = 0, p99 = 0;
+};
+Percentiles percentiles(std::vector<double> values);
+
+/// An empty directory under the temp dir, named for this benchmark and process.
+std::filesystem::path fresh_root(const std::string& name);
+
+/// Idle cost of `d` over `seconds` (after a 2 s settle): out["idle"] = RSS, threads, CPU,
+/// wake-ups per minute.
+void bench_idle(Daemon& d, int seconds, nlohmann::json& out);
 
 } // namespace nanoclaw::bench

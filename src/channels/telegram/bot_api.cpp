@@ -104,8 +104,9 @@ awaitable<tl::expected<std::shared_ptr<Conn>, std::string>> acquire(ImplPtr impl
     }
     const auto& o = impl->options;
     if (o.base.tls() && !impl->tls) impl->tls = net::make_client_tls_context(o.extra_ca_file);
-    auto stream = co_await net::connect_upstream(
-        net::ConnectOptions{o.base, o.tunnel, impl->tls.get(), o.connect_timeout});
+    // A named local: GCC 12 destroys an aggregate temporary inside co_await twice.
+    net::ConnectOptions options{o.base, o.tunnel, impl->tls.get(), o.connect_timeout};
+    auto stream = co_await net::connect_upstream(std::move(options));
     if (!stream) co_return tl::unexpected(stream.error().message);
     ++impl->opened;
     auto conn = std::make_shared<Conn>();

@@ -137,7 +137,9 @@ TEST_F(FakeTelegramTest, HeldPollIsWokenByPush) {
     fake_.push_update(fake_.text_update(42, "private", "hello"));
     ASSERT_EQ(poll.wait_for(5s), std::future_status::ready);
     auto [answer, at] = poll.get();
-    EXPECT_LT(at - pushed, 100ms);
+    // Well before the 10 s poll time: the push woke it (no timing target, a loaded CI machine
+    // may take a while).
+    EXPECT_LT(at - pushed, 5s);
     ASSERT_EQ(answer.body["result"].size(), 1u);
     EXPECT_EQ(answer.body["result"][0]["message"]["chat"]["first_name"], "Alice");
 }

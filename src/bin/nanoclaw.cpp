@@ -14,6 +14,7 @@
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/log.hpp"
 #include "nanoclaw/core/version.hpp"
+#include "nanoclaw/setup/setup.hpp"
 #include "status_command.hpp"
 
 int main(int argc, char** argv) {
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
     send_cmd->add_option("text", send.text, "The message")->required();
 
     auto* status_cmd = app.add_subcommand("status", "Daemon state, groups, tasks and token usage");
+    auto* setup_cmd = app.add_subcommand(
+        "setup", "Setup steps: nanoclaw setup --step <name> [args...] (prints a status block)");
+    setup_cmd->prefix_command(); // every argument goes to the step, spec 30 §1.2
     CLI11_PARSE(app, argc, argv);
     if (app.get_subcommands().empty()) {
         std::cout << app.help();
@@ -60,6 +64,9 @@ int main(int argc, char** argv) {
             return channels::run_send(send);
         }
         if (status_cmd->parsed()) return cli::run_status(config, std::cout);
+        if (setup_cmd->parsed()) {
+            return setup::run_setup(setup_cmd->remaining(), setup::SetupContext{config, env, std::cout, std::cerr});
+        }
     } catch (const std::exception& e) {
         std::cerr << "nanoclaw: " << e.what() << "\n";
         return 1;

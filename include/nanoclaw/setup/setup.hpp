@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// `nanoclaw setup --step <name> [args...]` (spec 30 §1): argument handling, the step table and
+// the exit-code convention (0 ok, 1 failed, 2 runtime missing, 3 timed out, 4 bad input).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "nanoclaw/core/config.hpp"
+
+namespace nanoclaw::setup {
+
+/// What a step works with; the streams are the CLI's stdout and stderr.
+struct SetupContext {
+    const core::Config& config;
+    const core::EnvMap& env;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+/// Exit codes shared by every step (spec 30 §1.4).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failed = 1;
+inline constexpr int k_exit_bad_input = 4;
+
+/// Runs the step named after the first `--step` in `args` with the remaining arguments (every
+/// literal `--` dropped). Usage errors and unknown steps print to `err` and return 1.
+int run_setup(const std::vector<std::string>& args, const SetupContext& context);
+
+/// The step names in table order.
+std::vector<std::string> step_names();
+
+/// `telegram`: checks TELEGRAM_BOT_TOKEN with getMe and prints the bot in a SETUP_TELEGRAM block.
+int telegram_step(const std::vector<std::string>& args, const SetupContext& context);
+
+} // namespace nanoclaw::setup

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Argument handling of the setup CLI, as the reference does it (spec 30 §1.2), so the setup skill's
+// documented invocations (`--step register -- --jid ...`) keep working.
+#include "nanoclaw/setup/setup.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "nanoclaw/setup/status_block.hpp"
+
+namespace nanoclaw::setup {
+namespace {
+
+using StepFn = std::function<int(const std::vector<std::string>&, const SetupContext&)>;
+
+const std::vector<std::pair<std::string, StepFn>>& step_table() {
+    static const std::vector<std::pair<std::string, StepFn>> table{{"telegram", telegram_step}};
+    return table;
+}
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+    return s;
+}
+
+} // namespace
+
+std::vector<std::string> step_names() {
+    std::vector<std::string> names;
+    for (const auto& [name, fn] : step_table())
+        names.push_back(name);
+    return names;
+}
+
+int run_setup(const std::vector<std::string>& args, const SetupContext& ctx) {
+    const auto at = std::find(args.begin(), args.end(), "--step");
+    if (at == args.end() || at + 1 == args.end() || (at + 1)->empty()) {
+        ctx.err << fmt::format("Usage: nanoclaw setup --step <{}> [args...]\n",
+                               fmt::join(step_names(), "|"));
+        return k_exit_failed;
+    }
+    const std::string name = *(at + 1);
+    std::vector<std::string> rest;
+    for (auto it = args.begin(); it != args.end(); ++it) {
+        if (it == at || it == at + 1 || *it == "--") continue;
+        rest.push_back(*it);
+    }
+    const auto& table = step_table();
+    const auto step = std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.first == name; });
+    if (step == table.end()) {
+        ctx.err << "Unknown step: " << name << "\n"
+                << fmt::format("Available steps: {}\n", fmt::join(step_names(), ", "));
+        return k_exit_failed;
+    }
+    try {
+        return step->second(rest, ctx);
+    } catch (const std::exception& e) {
+        ctx.out << StatusBlock(upper(name)).add("STATUS", std::string("failed")).add("ERROR", std::string(e.what())).text();
+        return k_exit_failed;
+    }
+}
+
+} // namespace nanoclaw::setup

@@ -62,9 +62,10 @@ std::string display_name(const json* from) {
     return "Unknown";
 }
 
-ParsedUpdate ignored(ParsedUpdate out, std::string reason) {
+ParsedUpdate ignored(ParsedUpdate out, std::string reason, bool malformed = true) {
     out.kind = ParsedUpdate::Kind::ignored;
     out.ignore_reason = std::move(reason);
+    out.malformed = malformed;
     return out;
 }
 
@@ -202,7 +203,7 @@ ParsedUpdate parse_text(ParsedUpdate out, const Envelope& env, const json& messa
             out.chat_jid = jid_for_chat(env.chat_id);
             out.command = parse_command(text, bot.username);
             if (out.command == Command::none)
-                return ignored(std::move(out), "command for another bot");
+                return ignored(std::move(out), "command for another bot", false);
             out.kind = ParsedUpdate::Kind::command;
             out.command_reply_markdown = out.command == Command::chatid;
             out.command_reply =
@@ -236,7 +237,7 @@ ParsedUpdate parse_update(const json& update, const BotIdentity& bot,
     out.update_id = *update_id;
 
     const json* message = member(update, "message");
-    if (message == nullptr) return ignored(std::move(out), no_message_reason(update));
+    if (message == nullptr) return ignored(std::move(out), no_message_reason(update), false);
     if (!message->is_object()) return ignored(std::move(out), "message is not an object");
     auto env = read_envelope(*message);
     if (!env) return ignored(std::move(out), std::move(env.error()));
@@ -246,7 +247,7 @@ ParsedUpdate parse_update(const json& update, const BotIdentity& bot,
         return parse_text(std::move(out), *env, *message, bot, assistant_name);
     }
     auto content = placeholder(*message);
-    if (!content) return ignored(std::move(out), "service message or unsupported media");
+    if (!content) return ignored(std::move(out), "service message or unsupported media", false);
     fill_common(out, *env, *message);
     out.kind = ParsedUpdate::Kind::media;
     // A caption is appended verbatim: no mention translation, so it cannot trigger (§14.5).

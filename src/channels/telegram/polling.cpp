@@ -66,8 +66,9 @@ void handle_update(const StatePtr& s, const json& raw) {
     using Kind = ParsedUpdate::Kind;
     switch (update.kind) {
     case Kind::ignored:
-        if (update.update_id == 0) {
-            spdlog::warn("Telegram: skipping a malformed update: {}", update.ignore_reason);
+        if (update.malformed) {
+            spdlog::warn("Telegram: skipping a malformed update {}: {}", update.update_id,
+                         update.ignore_reason);
         } else {
             spdlog::debug("Telegram: update {} skipped: {}", update.update_id, update.ignore_reason);
         }

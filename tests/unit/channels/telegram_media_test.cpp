@@ -104,7 +104,8 @@ TEST(TelegramMediaTest, TextWinsOverAnAttachment) {
 
 // ---- what is ignored ----
 
-void expect_ignored(const json& update, std::int64_t update_id, const std::string& reason_part) {
+void expect_ignored(const json& update, std::int64_t update_id, const std::string& reason_part,
+                    bool malformed = true) {
     ParsedUpdate p;
     ASSERT_NO_THROW(p = parse(update)) << update.dump();
     EXPECT_EQ(p.kind, Kind::ignored) << update.dump();
@@ -112,26 +113,26 @@ void expect_ignored(const json& update, std::int64_t update_id, const std::strin
     EXPECT_NE(p.ignore_reason.find(reason_part), std::string::npos)
         << "reason: " << p.ignore_reason << " for " << update.dump();
     EXPECT_EQ(p.ignore_reason.find("private words"), std::string::npos);
+    EXPECT_EQ(p.malformed, malformed) << "reason: " << p.ignore_reason; // warn vs debug log
 }
 
 TEST(TelegramIgnoreTest, UnsupportedUpdateKindsAreNamed) {
     const json msg = text_update("private words")["message"];
-    expect_ignored({{"update_id", 3}, {"edited_message", msg}}, 3, "edited_message");
-    expect_ignored({{"update_id", 3}, {"channel_post", msg}}, 3, "channel_post");
-    expect_ignored({{"update_id", 3}, {"callback_query", {{"id", "1"}}}}, 3, "callback_query");
-    expect_ignored({{"update_id", 3}, {"my_chat_member", json::object()}}, 3, "my_chat_member");
-    expect_ignored({{"update_id", 3}}, 3, "without a message");
-    expect_ignored({{"update_id", 3}, {"message", nullptr}}, 3, "without a message");
-    expect_ignored({{"update_id", 3}, {"something_new", msg}}, 3, "without a message");
+    expect_ignored({{"update_id", 3}, {"edited_message", msg}}, 3, "edited_message", false);
+    expect_ignored({{"update_id", 3}, {"channel_post", msg}}, 3, "channel_post", false);
+    expect_ignored({{"update_id", 3}, {"callback_query", {{"id", "1"}}}}, 3, "callback_query", false);
+    expect_ignored({{"update_id", 3}, {"my_chat_member", json::object()}}, 3, "my_chat_member", false);
+    expect_ignored({{"update_id", 3}}, 3, "without a message", false);
+    expect_ignored({{"update_id", 3}, {"message", nullptr}}, 3, "without a message", false);
+    expect_ignored({{"update_id", 3}, {"something_new", msg}}, 3, "without a message", false);
 }
 
 TEST(TelegramIgnoreTest, ServiceMessagesAndOtherMediaAreIgnored) {
-    expect_ignored(message_with({{"new_chat_members", json::array({{{"id", 1}}})}}), 7,
-                   "unsupported");
-    expect_ignored(message_with({{"new_chat_title", "private words"}}), 7, "unsupported");
-    expect_ignored(message_with({{"poll", {{"question", "private words"}}}}), 7, "unsupported");
-    expect_ignored(message_with({{"dice", {{"emoji", "🎲"}}}}), 7, "unsupported");
-    expect_ignored(message_with({{"video_note", {{"file_id", "x"}}}}), 7, "unsupported");
+    expect_ignored(message_with({{"new_chat_members", json::array({{{"id", 1}}})}}), 7, "unsupported", false);
+    expect_ignored(message_with({{"new_chat_title", "private words"}}), 7, "unsupported", false);
+    expect_ignored(message_with({{"poll", {{"question", "private words"}}}}), 7, "unsupported", false);
+    expect_ignored(message_with({{"dice", {{"emoji", "🎲"}}}}), 7, "unsupported", false);
+    expect_ignored(message_with({{"video_note", {{"file_id", "x"}}}}), 7, "unsupported", false);
 }
 
 TEST(TelegramIgnoreTest, MalformedUpdatesNeverThrow) {

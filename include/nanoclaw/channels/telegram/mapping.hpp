@@ -54,6 +54,7 @@ struct ParsedUpdate {
     std::int64_t update_id = 0; ///< 0 if absent/invalid (then Kind::ignored)
     Kind kind = Kind::ignored;
     std::string ignore_reason;
+    bool malformed = false; ///< ignored because broken (logged at warn), not merely unsupported
     Command command = Command::none;
     std::string command_reply;           ///< exact reply text (spec §14.3)
     bool command_reply_markdown = false; ///< /chatid is sent with parse_mode Markdown

@@ -196,9 +196,11 @@ std::optional<std::string> placeholder(const json& message) {
 ParsedUpdate parse_text(ParsedUpdate out, const Envelope& env, const json& message,
                         const BotIdentity& bot, std::string_view assistant_name) {
     const auto& text = member(message, "text")->get_ref<const std::string&>();
-    // Only the channel's own commands are consumed (§17.5); "/start" etc. are ordinary text.
+    // Only the channel's own commands are consumed (§17.5), and /start, which Telegram sends
+    // when a chat with the bot opens (ignored, issue 12); other slash texts are ordinary text.
     if (!text.empty() && text.front() == '/') {
         const auto word = command_word(text);
+        if (word == "start") return ignored(std::move(out), "the /start command", false);
         if (word == "chatid" || word == "ping") {
             out.chat_jid = jid_for_chat(env.chat_id);
             out.command = parse_command(text, bot.username);

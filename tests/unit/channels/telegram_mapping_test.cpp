@@ -246,8 +246,18 @@ TEST(TelegramCommandTest, OwnCommandsForAnotherBotAreDropped) {
     EXPECT_EQ(parse(text_update("/ping@other_bot")).kind, Kind::ignored);
 }
 
+TEST(TelegramCommandTest, StartIsIgnored) {
+    // Telegram sends /start when a person opens a chat with the bot: not a question for the
+    // agent (issue 12), nothing is stored or answered.
+    for (const char* text : {"/start", "/start@andy_ai_bot", "/START", "/start deep-link-payload"}) {
+        const auto p = parse(text_update(text));
+        EXPECT_EQ(p.kind, Kind::ignored) << text;
+        EXPECT_FALSE(p.malformed);
+    }
+}
+
 TEST(TelegramCommandTest, OtherSlashTextsAreOrdinaryMessages) {
-    for (const char* text : {"/start", "/help me", "/remote-control", "/chatidx", "/pingpong"}) {
+    for (const char* text : {"/started", "/help me", "/remote-control", "/chatidx", "/pingpong"}) {
         const auto p = parse(text_update(text));
         ASSERT_EQ(p.kind, Kind::text) << text;
         EXPECT_EQ(p.message.content, text);

@@ -94,6 +94,8 @@ TEST_F(RunSendTest, TimesOutWithNonZeroExit) {
     FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) { d.wait_for_hangup(); });
     EXPECT_EQ(channels::run_send(opts), 124);
     EXPECT_NE(err_.str().find("timed out"), std::string::npos) << err_.str();
+    // No status and no typing came: the line says that no run started for the message.
+    EXPECT_NE(err_.str().find("no agent run started for it"), std::string::npos) << err_.str();
 }
 
 TEST_F(RunSendTest, TimeoutNamesTheLastStatus) {
@@ -113,44 +115,34 @@ TEST_F(RunSendTest, TimeoutNamesTheLastStatus) {
     daemon.join();
 }
 
-TEST_F(RunSendTest, TimeoutWithoutAnyRunSaysNoneStarted) {
-    auto opts = options("hello?");
-    opts.timeout = std::chrono::milliseconds(100);
-    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) { d.wait_for_hangup(); });
-    EXPECT_EQ(channels::run_send(opts), 124);
-    EXPECT_NE(err_.str().find("no agent run started for it"), std::string::npos) << err_.str();
+// A turn with a status before its reply, with the progress line on or off.
+int status_then_reply(channels::SendOptions opts) {
+    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
+        d.write(local::encode_typing("main", true));
+        d.write(local::encode_status("main", "starting the agent"));
+        d.write(local::encode_message("main", "hi"));
+        d.write(local::encode_typing("main", false));
+        d.wait_for_hangup();
+    });
+    const int code = channels::run_send(opts);
+    daemon.join();
+    return code;
 }
 
 TEST_F(RunSendTest, ProgressLineShowsTheStatusAndIsClearedBeforeAReply) {
     auto opts = options("hello?");
     opts.show_progress = true;
-    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
-        d.write(local::encode_typing("main", true));
-        d.write(local::encode_status("main", "starting the agent"));
-        d.write(local::encode_message("main", "hi"));
-        d.write(local::encode_typing("main", false));
-        d.wait_for_hangup();
-    });
-    EXPECT_EQ(channels::run_send(opts), 0);
+    EXPECT_EQ(status_then_reply(opts), 0);
     EXPECT_EQ(out_.str(), "hi\n");
     const auto err = err_.str();
     EXPECT_NE(err.find("... starting the agent"), std::string::npos) << err;
     EXPECT_EQ(err.substr(err.size() - 4), "\r\033[K"); // nothing left on the line at the end
-    daemon.join();
 }
 
 TEST_F(RunSendTest, NoProgressLineUnlessAsked) {
-    auto opts = options("hello?");
-    FakeDaemon daemon(opts.socket_path, [](FakeDaemon& d) {
-        d.write(local::encode_typing("main", true));
-        d.write(local::encode_status("main", "starting the agent"));
-        d.write(local::encode_message("main", "hi"));
-        d.write(local::encode_typing("main", false));
-        d.wait_for_hangup();
-    });
-    EXPECT_EQ(channels::run_send(opts), 0);
+    EXPECT_EQ(status_then_reply(options("hello?")), 0);
+    EXPECT_EQ(out_.str(), "hi\n");
     EXPECT_EQ(err_.str(), "");
-    daemon.join();
 }
 
 TEST_F(RunSendTest, AFailureNoticeGoesToStderrAndExitsThree) {

@@ -87,14 +87,5 @@ TEST_F(ShippedFilesTest, EnsureLayoutWithoutShareDirSeedsNothing) {
     EXPECT_FALSE(fs::exists(config.groups_dir / "main/CLAUDE.md"));
 }
 
-TEST_F(ShippedFilesTest, GroupTemplatePrefersTheDataRootsThenTheShippedOne) {
-    EXPECT_EQ(group_template(config, true), config.share_dir / "groups/main/CLAUDE.md");
-    tmp.write("root/groups/main/CLAUDE.md", "edited");
-    EXPECT_EQ(group_template(config, true), config.groups_dir / "main/CLAUDE.md");
-    EXPECT_EQ(group_template(config, false), config.share_dir / "groups/global/CLAUDE.md");
-    fs::remove(config.share_dir / "groups/global/CLAUDE.md");
-    EXPECT_EQ(group_template(config, false), std::nullopt);
-}
-
 } // namespace
 } // namespace nanoclaw::daemon

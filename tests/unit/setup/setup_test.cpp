@@ -37,7 +37,7 @@ struct SetupArgsTest : ::testing::Test {
 
 TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
     EXPECT_EQ(run({}), 1);
-    EXPECT_EQ(err.str(), "Usage: nanoclaw setup --step <telegram> [args...]\n");
+    EXPECT_EQ(err.str(), "Usage: nanoclaw setup --step <register|telegram> [args...]\n");
     EXPECT_EQ(run({"--step"}), 1);
     EXPECT_EQ(run({"--step", ""}), 1);
     EXPECT_EQ(out.str(), ""); // no status block for usage errors
@@ -45,7 +45,7 @@ TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
 
 TEST_F(SetupArgsTest, UnknownStepNamesTheAvailableOnes) {
     EXPECT_EQ(run({"--step", "nope"}), 1);
-    EXPECT_EQ(err.str(), "Unknown step: nope\nAvailable steps: telegram\n");
+    EXPECT_EQ(err.str(), "Unknown step: nope\nAvailable steps: register, telegram\n");
     EXPECT_EQ(out.str(), "");
 }
 

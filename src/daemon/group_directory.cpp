@@ -1,44 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "group_directory.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <spdlog/spdlog.h>
 
-#include "shipped_files.hpp"
+#include "nanoclaw/core/group_files.hpp"
 #include "nanoclaw/core/group_folder.hpp"
 #include "nanoclaw/core/iso_time.hpp"
 
 namespace nanoclaw::daemon {
 namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
-// v1 (§16.6): the templates say "Andy"; a renamed assistant gets its own name in the copy.
-std::string personalise_template(std::string text, const std::string& name) {
-    if (name == "Andy") return text;
-    std::istringstream lines(text);
-    std::string out, line;
-    bool heading_done = false;
-    while (std::getline(lines, line)) {
-        if (!heading_done && line == "# Andy") {
-            line = "# " + name;
-            heading_done = true;
-        }
-        out += line + "\n";
+// The store reads an absent requires_trigger back as true and a false is_main as absent: compare
+// what the flags mean, so a round trip through the database is not taken for a change.
+bool same_registration(core::RegisteredGroup a, core::RegisteredGroup b) {
+    for (auto* g : {&a, &b}) {
+        g->requires_trigger = g->requires_trigger.value_or(true);
+        g->is_main = g->is_main.value_or(false);
     }
-    if (!text.empty() && text.back() != '\n' && !out.empty()) out.pop_back();
-    const std::string from = "You are Andy", to = "You are " + name;
-    for (std::size_t pos = 0; (pos = out.find(from, pos)) != std::string::npos; pos += to.size()) {
-        out.replace(pos, from.size(), to);
-    }
-    return out;
+    return a == b;
 }
 
 } // namespace
@@ -46,32 +25,59 @@ std::string personalise_template(std::string text, const std::string& name) {
 GroupDirectory::GroupDirectory(store::Store& store, const core::Config& config)
     : store_(store), config_(config) {}
 
-void GroupDirectory::load() { groups_ = store_.get_all_registered_groups(); }
+void GroupDirectory::load() {
+    seen_version_ = store_.data_version();
+    groups_ = store_.get_all_registered_groups();
+}
 
-const core::RegisteredGroup* GroupDirectory::find(const std::string& jid) const {
+void GroupDirectory::refresh() {
+    std::map<std::string, core::RegisteredGroup> stored;
+    try {
+        const auto version = store_.data_version();
+        if (version == seen_version_) return;
+        stored = store_.get_all_registered_groups();
+        seen_version_ = version;
+    } catch (const store::StoreError& e) {
+        // Serve from the map we have; the next lookup tries again.
+        spdlog::warn("cannot re-read registered groups: {}", e.what());
+        return;
+    }
+    for (auto& [jid, group] : stored) {
+        auto it = groups_.find(jid);
+        if (it == groups_.end()) {
+            spdlog::info("picked up group registered by another tool jid={} folder={}", jid,
+                         group.folder);
+            create_group_files(group);
+            groups_.emplace(jid, std::move(group));
+        } else if (!same_registration(it->second, group)) {
+            spdlog::info("group changed by another tool jid={} folder={}", jid, group.folder);
+            it->second = std::move(group);
+        }
+    }
+}
+
+const std::map<std::string, core::RegisteredGroup>& GroupDirectory::all() {
+    refresh();
+    return groups_;
+}
+
+const core::RegisteredGroup* GroupDirectory::find(const std::string& jid) {
+    refresh();
     auto it = groups_.find(jid);
     return it == groups_.end() ? nullptr : &it->second;
 }
 
-const core::RegisteredGroup* GroupDirectory::find_or_load(const std::string& jid) {
-    if (auto* g = find(jid)) return g;
-    auto entry = store_.get_registered_group(jid);
-    if (!entry) return nullptr;
-    spdlog::info("picked up group registered by another tool jid={} folder={}", jid,
-                 entry->group.folder);
-    create_group_files(entry->group);
-    return &(groups_[jid] = entry->group);
-}
-
 const std::pair<const std::string, core::RegisteredGroup>*
-GroupDirectory::find_by_folder(const std::string& folder) const {
+GroupDirectory::find_by_folder(const std::string& folder) {
+    refresh();
     for (const auto& entry : groups_) {
         if (entry.second.folder == folder) return &entry;
     }
     return nullptr;
 }
 
-bool GroupDirectory::is_main_folder(const std::string& folder) const {
+bool GroupDirectory::is_main_folder(const std::string& folder) {
+    refresh();
     for (const auto& [jid, g] : groups_) {
         if (g.main() && g.folder == folder) return true;
     }
@@ -92,20 +98,9 @@ tl::expected<void, std::string> GroupDirectory::register_group(const std::string
 }
 
 void GroupDirectory::create_group_files(const core::RegisteredGroup& group) const {
-    const auto dir = config_.groups_dir / group.folder;
-    std::error_code ec;
-    std::filesystem::create_directories(dir / "logs", ec);
-    if (ec) {
-        spdlog::warn("cannot create group folder {}: {}", dir.string(), ec.message());
-        return;
+    if (auto made = core::create_group_files(config_, group); !made) {
+        spdlog::warn("cannot create the files of group folder {}: {}", group.folder, made.error());
     }
-    const auto memory = dir / "CLAUDE.md";
-    if (std::filesystem::exists(memory, ec)) return;
-    // The data root's template (users edit it), else the shipped one.
-    const auto source = group_template(config_, group.main());
-    if (!source || *source == memory) return;
-    std::ofstream(memory, std::ios::binary)
-        << personalise_template(read_file(*source), config_.assistant_name);
 }
 
 void GroupDirectory::ensure_default_local_main() {

@@ -75,14 +75,4 @@ void seed_templates(const core::Config& config) {
     }
 }
 
-std::optional<fs::path> group_template(const core::Config& config, bool is_main) {
-    const auto relative = fs::path(is_main ? "main" : "global") / "CLAUDE.md";
-    std::error_code ec;
-    if (fs::exists(config.groups_dir / relative, ec)) return config.groups_dir / relative;
-    if (config.share_dir.empty()) return std::nullopt;
-    const auto shipped = config.share_dir / "groups" / relative;
-    if (fs::exists(shipped, ec)) return shipped;
-    return std::nullopt;
-}
-
 } // namespace nanoclaw::daemon

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
 
 #include "nanoclaw/core/config.hpp"
 
@@ -20,9 +19,5 @@ void require_shipped_files(const core::Config& config);
 /// edited template, a planted symlink). No-op without a share directory. Throws core::FatalError
 /// when a missing template cannot be written.
 void seed_templates(const core::Config& config);
-
-/// The template a new group's CLAUDE.md starts from: the data root's (users edit those), else the
-/// shipped one; nullopt when neither exists.
-std::optional<std::filesystem::path> group_template(const core::Config& config, bool is_main);
 
 } // namespace nanoclaw::daemon

@@ -17,7 +17,10 @@ namespace {
 using StepFn = std::function<int(const std::vector<std::string>&, const SetupContext&)>;
 
 const std::vector<std::pair<std::string, StepFn>>& step_table() {
-    static const std::vector<std::pair<std::string, StepFn>> table{{"telegram", telegram_step}};
+    // The reference's order (usage messages show it): timezone, environment, container, groups,
+    // register, mounts, service, verify, then the channel steps.
+    static const std::vector<std::pair<std::string, StepFn>> table{{"register", register_step},
+                                                                   {"telegram", telegram_step}};
     return table;
 }
 

@@ -141,4 +141,9 @@ std::map<std::string, core::RegisteredGroup> Store::get_all_registered_groups() 
     });
 }
 
+std::int64_t Store::data_version() {
+    return guarded("reading the data version",
+                   [&] { return impl_->db.execAndGet("PRAGMA data_version").getInt64(); });
+}
+
 } // namespace nanoclaw::store

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/config.hpp"
 
 namespace nanoclaw::setup {
@@ -17,6 +18,7 @@ struct SetupContext {
     const core::EnvMap& env;
     std::ostream& out;
     std::ostream& err;
+    const core::Clock* clock = nullptr; ///< "now" for stored timestamps; null = the system clock
 };
 
 /// Exit codes shared by every step (spec 30 §1.4).
@@ -30,6 +32,12 @@ int run_setup(const std::vector<std::string>& args, const SetupContext& context)
 
 /// The step names in table order.
 std::vector<std::string> step_names();
+
+/// `register`: validates --jid/--name/--trigger/--folder (strictly parsed), writes the
+/// registered_groups row, creates groups/<folder>/ with its CLAUDE.md, applies
+/// --assistant-name, and prints a REGISTER_CHANNEL block (spec 30 §6, §17.2). A running daemon
+/// notices the new row by itself (the store's data_version) and serves the group at once.
+int register_step(const std::vector<std::string>& args, const SetupContext& context);
 
 /// `telegram`: checks TELEGRAM_BOT_TOKEN with getMe and prints the bot in a SETUP_TELEGRAM block.
 int telegram_step(const std::vector<std::string>& args, const SetupContext& context);

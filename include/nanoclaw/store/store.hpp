@@ -127,6 +127,10 @@ class Store {
     std::optional<GroupEntry> get_registered_group_by_folder(const std::string& folder);
     /// JID -> group, rows with an invalid folder skipped with a warning.
     std::map<std::string, core::RegisteredGroup> get_all_registered_groups();
+    /// SQLite's data_version: a number that changes whenever another connection (the setup CLI,
+    /// another tool) commits to the database, and never for this Store's own writes. Lets the
+    /// daemon notice registrations made outside it with one cheap query.
+    std::int64_t data_version();
 
     // --- Additive tables (ours; created on first write, never in a fresh v1 schema) ---
     /// Appends a token_usage row (creating the table on first use).

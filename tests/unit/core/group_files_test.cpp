@@ -17,7 +17,8 @@ TEST(RenameAssistantTest, TheHeadingAndEveryYouAreAndy) {
               "# Nova\n\nYou are Nova, a personal assistant.");
     const auto dotted = rename_assistant("# Andy\n\nYou are Andy.", "C.L.A.U.D.E");
     EXPECT_EQ(dotted, "# C.L.A.U.D.E\n\nYou are C.L.A.U.D.E.");
-    EXPECT_EQ(rename_assistant("You are Andy. You are Andy!", "Nova"), "You are Nova. You are Nova!");
+    EXPECT_EQ(rename_assistant("You are Andy. You are Andy!", "Nova"),
+              "You are Nova. You are Nova!");
     EXPECT_EQ(rename_assistant("you are Andy", "Nova"), "you are Andy"); // case-sensitive
 }
 
@@ -65,7 +66,8 @@ TEST_F(GroupFilesTest, CreatesLogsAndAPersonalisedCopyOnce) {
     ASSERT_TRUE(made);
     EXPECT_EQ(*made, config.share_dir / "groups/global/CLAUDE.md");
     EXPECT_TRUE(fs::is_directory(config.groups_dir / "team/logs"));
-    EXPECT_EQ(TempDir::read(config.groups_dir / "team/CLAUDE.md"), "# Nova\n\nYou are Nova, global.\n");
+    EXPECT_EQ(TempDir::read(config.groups_dir / "team/CLAUDE.md"),
+              "# Nova\n\nYou are Nova, global.\n");
 
     tmp.write("root/groups/team/CLAUDE.md", "custom");
     const auto again = create_group_files(config, group("team", true)); // promoted to main

@@ -65,7 +65,8 @@ TEST_F(GroupDirectoryTest, AGroupAnotherProcessRegisteredIsServedAtTheNextLookup
     ASSERT_TRUE(groups.all().contains("tg:7"));
     EXPECT_EQ(groups.find("tg:7")->folder, "team");
     EXPECT_FALSE(groups.find("tg:7")->needs_trigger());
-    EXPECT_EQ(TempDir::read(config.groups_dir / "team/CLAUDE.md"), "# Andy\n\nYou are Andy, global.\n");
+    EXPECT_EQ(TempDir::read(config.groups_dir / "team/CLAUDE.md"),
+              "# Andy\n\nYou are Andy, global.\n");
     EXPECT_EQ(groups.find("local:main"), main); // the same entry, not a reloaded copy
 
     team.trigger = "@Nova";

@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 using nanoclaw::testing::TempDir;
 using Args = std::vector<std::string>;
 
-const std::string k_main_template =
-    "# Andy\n\nYou are Andy, a personal assistant.\n\n## Admin Context\n\nThis is the **main channel**.";
+const std::string k_main_template = "# Andy\n\nYou are Andy, a personal assistant.\n\n## Admin "
+                                    "Context\n\nThis is the **main channel**.";
 const std::string k_global_template = "# Andy\n\nYou are Andy, a personal assistant.";
 
 std::string failure(const std::string& error) {
@@ -59,21 +59,23 @@ class RegisterStepTest : public ::testing::Test {
     }
     // A complete call for `jid` with `folder`, plus `extra`.
     int register_chat(const std::string& jid, const std::string& folder, Args extra = {}) {
-        Args args{"--jid", jid, "--name", "Team " + folder, "--trigger", "@Andy", "--folder", folder};
+        Args args{"--jid",     jid,     "--name",   "Team " + folder,
+                  "--trigger", "@Andy", "--folder", folder};
         args.insert(args.end(), extra.begin(), extra.end());
         return run(args);
     }
     fs::path db_file() const { return config.store_dir / "messages.db"; }
     std::vector<Row> rows() {
         SQLite::Database db(db_file().string(), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, "SELECT jid, name, folder, trigger_pattern, added_at, container_config, "
-                                "requires_trigger, is_main FROM registered_groups ORDER BY jid");
+        SQLite::Statement q(
+            db, "SELECT jid, name, folder, trigger_pattern, added_at, container_config, "
+                "requires_trigger, is_main FROM registered_groups ORDER BY jid");
         std::vector<Row> found;
         while (q.executeStep()) {
             found.push_back(Row{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                              q.getColumn(2).getString(), q.getColumn(3).getString(),
-                              q.getColumn(4).getString(), q.getColumn(5).isNull(), q.getColumn(6).getInt(),
-                              q.getColumn(7).getInt()});
+                                q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                q.getColumn(4).getString(), q.getColumn(5).isNull(),
+                                q.getColumn(6).getInt(), q.getColumn(7).getInt()});
         }
         return found;
     }
@@ -91,8 +93,8 @@ class RegisterStepTest : public ::testing::Test {
 
 // Catalog 70: the example of §6.3, byte for byte, and its row.
 TEST_F(RegisterStepTest, TheReferenceExamplePrintsTheExactBlockAndWritesTheRow) {
-    EXPECT_EQ(run({"--jid", "tg:-1001234567890", "--name", "Dev Team", "--folder", "telegram_dev-team",
-                   "--trigger", "@Andy", "--channel", "Telegram"}),
+    EXPECT_EQ(run({"--jid", "tg:-1001234567890", "--name", "Dev Team", "--folder",
+                   "telegram_dev-team", "--trigger", "@Andy", "--channel", "Telegram"}),
               0);
     EXPECT_EQ(out.str(), "=== NANOCLAW SETUP: REGISTER_CHANNEL ===\n"
                          "JID: tg:-1001234567890\nNAME: Dev Team\nFOLDER: telegram_dev-team\n"
@@ -121,8 +123,8 @@ TEST_F(RegisterStepTest, AFreshRootGetsTheFullSchema) {
     ASSERT_EQ(register_chat("tg:1", "team"), 0);
     EXPECT_TRUE(fs::is_directory(config.data_dir));
     SQLite::Database db(db_file().string(), SQLite::OPEN_READONLY);
-    for (const char* table : {"chats", "messages", "scheduled_tasks", "task_run_logs", "router_state",
-                              "sessions", "registered_groups"}) {
+    for (const char* table : {"chats", "messages", "scheduled_tasks", "task_run_logs",
+                              "router_state", "sessions", "registered_groups"}) {
         EXPECT_TRUE(db.tableExists(table)) << table;
     }
 }
@@ -145,8 +147,8 @@ TEST_F(RegisterStepTest, EachMissingRequiredFieldIsBadInput) {
 
 // Catalog 69.
 TEST_F(RegisterStepTest, TheFolderRule) {
-    for (const std::string& bad : std::vector<std::string>{"../evil", "global", "GLOBAL", " main", "a/b",
-                                                            std::string(65, 'a')}) {
+    for (const std::string& bad : std::vector<std::string>{"../evil", "global", "GLOBAL", " main",
+                                                           "a/b", std::string(65, 'a')}) {
         EXPECT_EQ(register_chat("tg:1", bad), 4) << bad;
         EXPECT_EQ(out.str(), failure("invalid_folder")) << bad;
     }
@@ -160,7 +162,8 @@ TEST_F(RegisterStepTest, TheFolderRule) {
 TEST_F(RegisterStepTest, AFlagWithoutItsValueIsRefusedNeverSwallowingTheNextFlag) {
     const std::vector<Args> cases{
         {"--jid", "--name", "X", "--trigger", "@Andy", "--folder", "team"},
-        {"--jid", "tg:1", "--name", "X", "--trigger", "@Andy", "--folder", "team", "--assistant-name"},
+        {"--jid", "tg:1", "--name", "X", "--trigger", "@Andy", "--folder", "team",
+         "--assistant-name"},
         {"--jid", "tg:1", "--name", "X", "--trigger", "@Andy", "--channel", "--folder", "team"},
         {"--jid", "tg:1", "--name", "X", "--folder", "team", "--trigger"},
     };
@@ -169,7 +172,8 @@ TEST_F(RegisterStepTest, AFlagWithoutItsValueIsRefusedNeverSwallowingTheNextFlag
         EXPECT_EQ(out.str(), failure("missing_flag_value"));
     }
     EXPECT_FALSE(fs::exists(db_file()));
-    EXPECT_NE(setup_log().find("--jid has no value (the next argument is --name)"), std::string::npos)
+    EXPECT_NE(setup_log().find("--jid has no value (the next argument is --name)"),
+              std::string::npos)
         << setup_log();
     EXPECT_NE(setup_log().find("--assistant-name has no value (last argument)"), std::string::npos);
 }
@@ -178,8 +182,8 @@ TEST_F(RegisterStepTest, AFlagWithoutItsValueIsRefusedNeverSwallowingTheNextFlag
 TEST_F(RegisterStepTest, UnknownTokensAreIgnoredAndDoubleDashesDropped) {
     EXPECT_EQ(run({"--step", "verify"}), 4);
     EXPECT_EQ(out.str(), failure("missing_required_args"));
-    EXPECT_EQ(run_setup({"--step", "register", "--", "--jid", "tg:5", "stray", "--name", "N", "--bogus",
-                         "--trigger", "@Andy", "--folder", "team", "--"},
+    EXPECT_EQ(run_setup({"--step", "register", "--", "--jid", "tg:5", "stray", "--name", "N",
+                         "--bogus", "--trigger", "@Andy", "--folder", "team", "--"},
                         SetupContext{config, env, out, err, &clock}),
               0);
     ASSERT_EQ(rows().size(), 1u);
@@ -192,7 +196,8 @@ TEST_F(RegisterStepTest, TheChannelIsLowerCasedAndDefaultsToWhatsapp) {
     EXPECT_NE(out.str().find("\nCHANNEL: telegram\n"), std::string::npos);
     ASSERT_EQ(register_chat("tg:2", "b"), 0);
     EXPECT_NE(out.str().find("\nCHANNEL: whatsapp\n"), std::string::npos);
-    EXPECT_NE(setup_log().find("warning: JID tg:2 does not look like a whatsapp chat"), std::string::npos);
+    EXPECT_NE(setup_log().find("warning: JID tg:2 does not look like a whatsapp chat"),
+              std::string::npos);
     ASSERT_EQ(register_chat("x:3", "c", {"--channel", "foo"}), 0);
     EXPECT_NE(out.str().find("\nCHANNEL: foo\n"), std::string::npos);
     EXPECT_NE(setup_log().find("warning: unknown channel \"foo\""), std::string::npos);
@@ -200,8 +205,8 @@ TEST_F(RegisterStepTest, TheChannelIsLowerCasedAndDefaultsToWhatsapp) {
 
 // Catalog 61-66: the stored values, verbatim.
 TEST_F(RegisterStepTest, FlagsAndUntrustedTextAreStoredAsGiven) {
-    ASSERT_EQ(run({"--jid", "123@g.us", "--name", "O'Brien's Group", "--trigger", "@Andy", "--folder",
-                   "obriens-group", "--no-trigger-required"}),
+    ASSERT_EQ(run({"--jid", "123@g.us", "--name", "O'Brien's Group", "--trigger", "@Andy",
+                   "--folder", "obriens-group", "--no-trigger-required"}),
               0);
     EXPECT_NE(out.str().find("\nREQUIRES_TRIGGER: false\n"), std::string::npos);
     ASSERT_EQ(register_chat("'; DROP TABLE registered_groups; --", "evil"), 0);
@@ -228,8 +233,8 @@ TEST_F(RegisterStepTest, ReRegisteringAJidReplacesItsRow) {
         store.set_registered_group("123@g.us", g);
     }
     clock.advance(std::chrono::hours(1));
-    ASSERT_EQ(run({"--jid", "123@g.us", "--name", "Updated", "--trigger", "@Bot", "--folder", "team",
-                   "--no-trigger-required"}),
+    ASSERT_EQ(run({"--jid", "123@g.us", "--name", "Updated", "--trigger", "@Bot", "--folder",
+                   "team", "--no-trigger-required"}),
               0);
     const auto all = rows();
     ASSERT_EQ(all.size(), 1u);
@@ -313,7 +318,8 @@ TEST_F(RegisterStepTest, AndyRenamesNothingButandyDoes) {
 
 // Catalog 79-80 with §19 #7's line-based edit; the file keeps its mode.
 TEST_F(RegisterStepTest, DotEnvIsEditedLineByLine) {
-    const auto env_file = tmp.write("root/.env", "SOME_KEY=value\nASSISTANT_NAME=\"Andy\"\nOTHER=test");
+    const auto env_file =
+        tmp.write("root/.env", "SOME_KEY=value\nASSISTANT_NAME=\"Andy\"\nOTHER=test");
     fs::permissions(env_file, fs::perms::owner_read | fs::perms::owner_write);
     ASSERT_EQ(register_chat("tg:1", "team", {"--assistant-name", "Nova"}), 0);
     EXPECT_EQ(TempDir::read(env_file), "SOME_KEY=value\nASSISTANT_NAME=\"Nova\"\nOTHER=test");
@@ -327,7 +333,8 @@ TEST_F(RegisterStepTest, DotEnvIsEditedLineByLine) {
     // v1 saw the substring in the comment and then replaced nothing; a line is appended here.
     tmp.write("root/.env", "# ASSISTANT_NAME=old\nMY_ASSISTANT_NAME=x\n");
     ASSERT_EQ(register_chat("tg:1", "team", {"--assistant-name", "$&"}), 0);
-    EXPECT_EQ(TempDir::read(env_file), "# ASSISTANT_NAME=old\nMY_ASSISTANT_NAME=x\nASSISTANT_NAME=\"$&\"\n");
+    EXPECT_EQ(TempDir::read(env_file),
+              "# ASSISTANT_NAME=old\nMY_ASSISTANT_NAME=x\nASSISTANT_NAME=\"$&\"\n");
 }
 
 TEST_F(RegisterStepTest, ANameThatWouldBreakDotEnvIsRefused) {
@@ -369,8 +376,10 @@ TEST_F(RegisterStepTest, StepsLogToSetupLogNotStdout) {
 TEST_F(RegisterStepTest, ADatabaseThatCannotOpenIsTheGenericFailure) {
     fs::create_directories(db_file());
     EXPECT_EQ(register_chat("tg:1", "team"), 1);
-    EXPECT_EQ(out.str().rfind("=== NANOCLAW SETUP: REGISTER ===\nSTATUS: failed\nERROR: Cannot open database", 0),
-              0u)
+    EXPECT_EQ(
+        out.str().rfind(
+            "=== NANOCLAW SETUP: REGISTER ===\nSTATUS: failed\nERROR: Cannot open database", 0),
+        0u)
         << out.str();
 }
 

@@ -46,6 +46,14 @@ ConnectError failure(const error_code& ec, std::string_view what,
 // finishes on its own and its result is dropped.
 awaitable<tl::expected<tcp::resolver::results_type, ConnectError>>
 resolve(std::string host, std::uint16_t port, Clock::time_point deadline) {
+    // An address needs no lookup, and skipping the resolver avoids the helper thread Asio
+    // starts for its first async_resolve (which then stays for the process's life).
+    error_code parse_ec;
+    const auto address = boost::asio::ip::make_address(host, parse_ec);
+    if (!parse_ec) {
+        co_return tcp::resolver::results_type::create(tcp::endpoint(address, port), host,
+                                                      std::to_string(port));
+    }
     auto ex = co_await asio::this_coro::executor;
     auto resolver = std::make_shared<tcp::resolver>(ex);
     auto timer = std::make_shared<asio::steady_timer>(ex, deadline);

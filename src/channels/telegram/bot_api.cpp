@@ -129,8 +129,16 @@ awaitable<BotReply> exchange(ImplPtr impl, const std::string& method, const std:
         req.keep_alive(true);
         req.body() = body;
         req.prepare_payload();
+        // The deadline is a timer of our own, cancelled when the call ends: the stream's own
+        // expiry leaves a stale timer that fires after every long poll (extra idle wake-ups).
+        auto deadline = std::make_shared<asio::steady_timer>(impl->io, timeout);
+        auto timed_out = std::make_shared<bool>(false);
+        deadline->async_wait([conn, timed_out](const error_code& e) {
+            if (e) return;
+            *timed_out = true;
+            conn->stream->close();
+        });
         error_code ec;
-        conn->stream->tcp().expires_after(timeout);
         co_await http::async_write(*conn->stream, req, asio::redirect_error(use_awaitable, ec));
         http::response_parser<http::string_body> parser;
         parser.body_limit(k_max_body);
@@ -138,21 +146,19 @@ awaitable<BotReply> exchange(ImplPtr impl, const std::string& method, const std:
             co_await http::async_read(*conn->stream, conn->buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
         }
+        deadline->cancel();
         impl->busy.erase(conn);
         if (ec) {
             conn->stream->close();
             // A kept-alive connection the server had closed fails before any byte: once more
             // on a fresh one. Anything else is the caller's to retry.
-            if (conn->reused && !parser.got_some() && ec != boost::beast::error::timeout &&
-                !impl->closed && attempt == 0) {
+            if (conn->reused && !parser.got_some() && !*timed_out && !impl->closed && attempt == 0) {
                 continue;
             }
-            const bool timed_out = ec == boost::beast::error::timeout;
             co_return failure(BotReply::Outcome::network,
-                              method + ": " + (timed_out ? "timed out" : ec.message()));
+                              method + ": " + (*timed_out ? "timed out" : ec.message()));
         }
         auto res = parser.release();
-        conn->stream->tcp().expires_never();
         if (res.keep_alive() && !impl->closed && impl->idle.size() < k_max_idle) {
             impl->idle.push_back(conn);
         } else {

@@ -23,19 +23,21 @@ const std::string k_token = "4242:SECRET_part-xyz";
 
 json params_for(int i) { return json{{"n", i}}; } // GCC 12: no initializer lists in coroutines
 
-awaitable<void> call_into(BotApi* api, std::string method, std::vector<BotReply>* out, int times) {
+awaitable<void> call_into(BotApi* api, std::string method, std::vector<BotReply>* out, int times,
+                          std::chrono::milliseconds timeout) {
     for (int i = 0; i < times; ++i) {
         auto params = params_for(i);
-        auto reply = co_await api->call(method, std::move(params), 5s);
+        auto reply = co_await api->call(method, std::move(params), timeout);
         out->push_back(std::move(reply));
     }
 }
 
-std::vector<BotReply> call(BotApiOptions options, const std::string& method, int times = 1) {
+std::vector<BotReply> call(BotApiOptions options, const std::string& method, int times = 1,
+                           std::chrono::milliseconds timeout = 5s) {
     asio::io_context io;
     BotApi api(io, std::move(options));
     std::vector<BotReply> replies;
-    core::spawn(io.get_executor(), "test", call_into(&api, method, &replies, times));
+    core::spawn(io.get_executor(), "test", call_into(&api, method, &replies, times, timeout));
     io.run_for(20s);
     return replies;
 }
@@ -114,6 +116,19 @@ TEST(BotApiReplyTest, ABodyThatIsNotJsonIsABadResponse) {
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].outcome, BotReply::Outcome::bad_response);
     EXPECT_NE(r[0].description.find("HTTP 502"), std::string::npos);
+}
+
+TEST(BotApiReplyTest, ASilentServerTimesOutAndIsHungUpOn) {
+    Signal closed;
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (ex.read_request() && ex.wait_for_close()) closed.notify();
+    });
+    const auto r = call(options_for("http://127.0.0.1:" + std::to_string(upstream.port())),
+                        "getUpdates", 1, 300ms);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].outcome, BotReply::Outcome::network);
+    EXPECT_EQ(r[0].description, "getUpdates: timed out");
+    EXPECT_TRUE(closed.wait());
 }
 
 TEST(BotApiReplyTest, ARefusedConnectionNamesTheMethodNotTheUrl) {

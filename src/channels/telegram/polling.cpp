@@ -154,7 +154,12 @@ awaitable<void> run_polling(StatePtr s) {
     bool conflict_told = false;
     while (!s->stopping) {
         const auto params = poll_params(offset, s->settings.poll_timeout);
-        const auto poll_limit = std::chrono::duration_cast<std::chrono::milliseconds>(s->settings.poll_timeout) + 15s;
+        // The long poll's own deadline sits past the task timer's once-a-minute tick, so the
+        // io_context's timer fd is never armed for it: cancelling it after each poll then costs
+        // no extra wake-up (Asio does not re-arm the fd on cancel). A dead link is still found,
+        // 60 s late at worst.
+        const auto poll_limit =
+            std::chrono::duration_cast<std::chrono::milliseconds>(s->settings.poll_timeout) + 60s;
         const auto reply = co_await s->api.call("getUpdates", params, poll_limit);
         if (s->stopping) break;
         if (reply.ok() && reply.result.is_array()) {

@@ -142,8 +142,11 @@ std::map<std::string, core::RegisteredGroup> Store::get_all_registered_groups() 
 }
 
 std::int64_t Store::data_version() {
-    return guarded("reading the data version",
-                   [&] { return impl_->db.execAndGet("PRAGMA data_version").getInt64(); });
+    // Cached statement: the daemon asks before every group lookup, several times per message.
+    return guarded("reading the data version", [&] {
+        auto q = impl_->query("PRAGMA data_version");
+        return q->executeStep() ? q->getColumn(0).getInt64() : std::int64_t{0};
+    });
 }
 
 } // namespace nanoclaw::store

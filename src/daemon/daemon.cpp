@@ -22,6 +22,7 @@
 #include "nanoclaw/container/runner.hpp"
 #include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/service_notify.hpp"
 #include "nanoclaw/core/spawn.hpp"
 #include "nanoclaw/ipc/ipc_watcher.hpp"
 #include "nanoclaw/proxy/credential_proxy.hpp"
@@ -103,6 +104,7 @@ struct Daemon {
     }
 
     awaitable<void> connect_channels();
+    awaitable<void> watchdog_pings(std::chrono::microseconds interval);
     awaitable<void> serve(const container::Runtime& runtime);
     awaitable<void> shutdown(int signo);
 
@@ -128,6 +130,7 @@ struct Daemon {
     IpcBridge ipc_bridge;
     ipc::IpcWatcher ipc;
     asio::signal_set signals;
+    core::ServiceNotifier notifier; ///< systemd Type=notify (set by run_daemon)
     int exit_code = 0;
 };
 
@@ -195,10 +198,29 @@ awaitable<void> Daemon::serve(const container::Runtime& runtime) {
     spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
                  config.root.string(), config.assistant_name, config.timezone, groups.all().size(),
                  proxy.bind_host(), proxy.port());
+    // Only now can it serve: a Type=notify unit's dependents start after this.
+    notifier.notify("READY=1\nSTATUS=serving");
+    if (const auto interval = notifier.watchdog_interval()) {
+        core::spawn(io.get_executor(), "service watchdog", watchdog_pings(*interval));
+    }
+}
+
+// WATCHDOG=1 from the event loop itself, at half the manager's limit: a wedged loop stops the
+// pings and systemd restarts the service.
+awaitable<void> Daemon::watchdog_pings(std::chrono::microseconds interval) {
+    asio::steady_timer timer(io);
+    for (;;) {
+        notifier.notify("WATCHDOG=1");
+        timer.expires_after(interval / 2);
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+    }
 }
 
 awaitable<void> Daemon::shutdown(int signo) {
     spdlog::info("received signal {}, shutting down", signo);
+    notifier.notify("STOPPING=1\nSTATUS=stopping");
     // Stop intake: messages are still stored, but nothing new starts.
     flow.stop_dispatch();
     queue.shutdown();
@@ -223,6 +245,9 @@ awaitable<void> Daemon::shutdown(int signo) {
 } // namespace
 
 int run_daemon(const core::Config& config) {
+    // 0. The service manager's variables leave the environment before any child is spawned.
+    auto notifier = core::ServiceNotifier::take_from_environment();
+
     // 1. Shipped files (share directory) and the directory layout: everything below lives in
     //    root/{store,groups,data}, seeded from the share directory when empty.
     require_shipped_files(config);
@@ -237,6 +262,7 @@ int run_daemon(const core::Config& config) {
     // 3. Database (schema, migrations, legacy import) and every component around it. Reported
     //    before the runtime, so a broken database is named even on a machine without Docker.
     Daemon d(config, env);
+    d.notifier = notifier;
     if (const auto failure = runtime_check.finish()) runtime.fail(*failure);
 
     // 4. State: registered groups, sessions, delivery cursors.

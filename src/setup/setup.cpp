@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "nanoclaw/setup/status_block.hpp"
+#include "setup_log.hpp"
 
 namespace nanoclaw::setup {
 namespace {
@@ -61,6 +62,7 @@ int run_setup(const std::vector<std::string>& args, const SetupContext& ctx) {
     try {
         return step->second(rest, ctx);
     } catch (const std::exception& e) {
+        SetupLog(ctx.config.root, name).line(std::string("Setup step failed: ") + e.what());
         ctx.out << StatusBlock(upper(name)).add("STATUS", std::string("failed")).add("ERROR", std::string(e.what())).text();
         return k_exit_failed;
     }

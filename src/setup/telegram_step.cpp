@@ -8,6 +8,7 @@
 #include "nanoclaw/core/spawn.hpp"
 #include "nanoclaw/setup/setup.hpp"
 #include "nanoclaw/setup/status_block.hpp"
+#include "setup_log.hpp"
 
 namespace nanoclaw::setup {
 namespace {
@@ -20,6 +21,7 @@ awaitable<void> get_me(tg::BotApi* api, tg::BotReply* reply) {
 }
 
 int fail(const SetupContext& ctx, int code, const std::string& status, const std::string& error) {
+    SetupLog(ctx.config.root, "telegram").line("failed (" + status + "): " + error);
     ctx.out << StatusBlock("SETUP_TELEGRAM").add("STATUS", status).add("ERROR", error).text();
     return code;
 }
@@ -50,6 +52,8 @@ int telegram_step(const std::vector<std::string>& /*args*/, const SetupContext& 
         return fail(ctx, k_exit_failed, "failed",
                     "cannot reach the Bot API at " + s.base.host + ": " + reply.description);
     }
+    SetupLog(ctx.config.root, "telegram")
+        .line("the token works: bot @" + reply.result.value("username", std::string()));
     StatusBlock block("SETUP_TELEGRAM");
     block.add("BOT_USERNAME", "@" + reply.result.value("username", std::string()))
         .add("BOT_NAME", reply.result.value("first_name", std::string()))

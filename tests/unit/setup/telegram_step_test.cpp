@@ -33,6 +33,8 @@ TEST_F(TelegramStepTest, AGoodTokenNamesTheBotAndTheNextStep) {
                          "register the tg:<id> it answers\n"
                          "STATUS: success\n=== END ===\n");
     ASSERT_EQ(bot.calls_of("getMe").size(), 1u);
+    const auto log = testing::TempDir::read(dir.path() / "logs" / "setup.log");
+    EXPECT_NE(log.find("[telegram] the token works: bot @andy_ai_bot"), std::string::npos) << log;
 }
 
 TEST_F(TelegramStepTest, ARejectedTokenFailsNamingTheVariable) {
@@ -42,6 +44,9 @@ TEST_F(TelegramStepTest, ARejectedTokenFailsNamingTheVariable) {
         << out.str();
     EXPECT_NE(out.str().find("TELEGRAM_BOT_TOKEN"), std::string::npos);
     EXPECT_EQ(out.str().find("999:wrong"), std::string::npos); // never echoed
+    const auto log = testing::TempDir::read(dir.path() / "logs" / "setup.log");
+    EXPECT_NE(log.find("[telegram] failed (failed): the bot token was rejected"), std::string::npos);
+    EXPECT_EQ(log.find("999:wrong"), std::string::npos);
 }
 
 TEST_F(TelegramStepTest, AnUnreachableApiFailsWithTheHost) {

@@ -24,11 +24,12 @@ struct Outbox::State {
     bool stopped = false;
 };
 
-std::chrono::milliseconds outbox_backoff(const OutboxOptions& o, int attempt) {
+std::chrono::milliseconds jittered_backoff(std::chrono::milliseconds first,
+                                           std::chrono::milliseconds max, int attempt) {
     static thread_local std::mt19937 rng{std::random_device{}()};
-    double delay = static_cast<double>(o.first_retry.count());
-    for (int i = 1; i < attempt && delay < static_cast<double>(o.max_retry.count()); ++i) delay *= 2;
-    delay = std::min(delay, static_cast<double>(o.max_retry.count()));
+    double delay = static_cast<double>(first.count());
+    for (int i = 1; i < attempt && delay < static_cast<double>(max.count()); ++i) delay *= 2;
+    delay = std::min(delay, static_cast<double>(max.count()));
     // Jitter keeps many chats (or daemons) that failed together from retrying together.
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     return std::chrono::milliseconds(static_cast<long long>(delay * jitter(rng)));
@@ -76,7 +77,8 @@ awaitable<void> drain(StatePtr s, std::string jid) {
         auto& front = s->lanes[jid].front();
         ++front.attempts;
         s->store.outbox_failed_attempt(id, attempt.reason);
-        const auto wait = attempt.wait.value_or(outbox_backoff(s->options, front.attempts));
+        const auto wait = attempt.wait.value_or(
+            jittered_backoff(s->options.first_retry, s->options.max_retry, front.attempts));
         spdlog::warn("{}: sending to {} failed ({}); retry {} in {} ms", s->channel, jid,
                      attempt.reason, front.attempts, wait.count());
         auto timer = std::make_shared<asio::steady_timer>(s->io, wait);

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/core/group_folder.hpp"
+#include "nanoclaw/core/whole_file.hpp"
 #include "safe_fs.hpp"
 
 namespace nanoclaw::container {
@@ -37,7 +38,7 @@ fs::path env_shadow_source(const core::Config& config, const Settings& settings)
     if (source == fallback || !fs::exists(source, ec)) {
         fs::create_directories(source.parent_path());
         fs::resize_file(source, 0, ec); // an existing managed file is emptied again
-        if (ec) detail::create_file_exclusive(source, "");
+        if (ec) core::create_file_exclusive(source, "");
     }
     return source;
 }
@@ -86,7 +87,7 @@ fs::path prepare_claude_dir(const core::Config& config, const std::string& folde
     const auto dir = config.data_dir / "sessions" / folder / ".claude";
     fs::create_directories(dir);
     // Never overwritten: the agent may have edited it (and a planted link is left alone).
-    detail::create_file_exclusive(dir / "settings.json", default_claude_settings_json());
+    core::create_file_exclusive(dir / "settings.json", default_claude_settings_json());
     sync_skills(config, dir);
     return dir;
 }

@@ -55,27 +55,4 @@ void copy_tree_no_follow(const fs::path& src, const fs::path& dst) {
     }
 }
 
-bool create_file_exclusive(const fs::path& path, std::string_view text) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST) return false;
-        throw fs::filesystem_error("cannot create file", path,
-                                   std::error_code(errno, std::generic_category()));
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const auto n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw fs::filesystem_error("cannot write file", path,
-                                       std::error_code(err, std::generic_category()));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    return true;
-}
-
 } // namespace nanoclaw::container::detail

@@ -17,8 +17,4 @@ void ensure_real_directory(const std::filesystem::path& dir);
 /// symlink on the destination side; symlinks in the source are copied as links.
 void copy_tree_no_follow(const std::filesystem::path& src, const std::filesystem::path& dst);
 
-/// Creates `path` with `text` only if nothing (not even a dangling link) exists there.
-/// Returns false if something was already there.
-bool create_file_exclusive(const std::filesystem::path& path, std::string_view text);
-
 } // namespace nanoclaw::container::detail

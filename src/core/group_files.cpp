@@ -1,38 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/core/group_files.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "nanoclaw/core/group_folder.hpp"
+#include "nanoclaw/core/whole_file.hpp"
 
 namespace nanoclaw::core {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
-// The groups folders are mounted writable into containers: O_EXCL|O_NOFOLLOW never writes
-// through anything an agent planted at the name.
+// The groups folders are mounted writable into containers: the file is created exclusively,
+// never through anything an agent planted at the name.
 tl::expected<void, std::string> create_exclusive(const fs::path& path, const std::string& text) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return tl::make_unexpected("cannot create " + path.string() + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(fd);
-    if (!ok) return tl::make_unexpected("cannot write " + path.string());
-    return {};
+    try {
+        if (create_file_exclusive(path, text)) return {};
+        return tl::make_unexpected("cannot create " + path.string() + ": " +
+                                   std::make_error_code(std::errc::file_exists).message());
+    } catch (const fs::filesystem_error& e) {
+        return tl::make_unexpected("cannot create " + path.string() + ": " + e.code().message());
+    }
 }
 
 } // namespace
@@ -84,7 +73,7 @@ create_group_files(const Config& config, const RegisteredGroup& group) {
     const auto source = group_template(config, group.main());
     if (!source || *source == memory) return std::nullopt;
     if (auto ok =
-            create_exclusive(memory, rename_assistant(read_file(*source), config.assistant_name));
+            create_exclusive(memory, rename_assistant(read_whole_file(*source), config.assistant_name));
         !ok)
         return tl::make_unexpected(ok.error());
     return source;

@@ -1,44 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "shipped_files.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/install_paths.hpp"
+#include "nanoclaw/core/whole_file.hpp"
 
 namespace nanoclaw::daemon {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
-// O_CREAT|O_EXCL fails on anything at `path`, a dangling symlink included: the groups folders
-// are mounted writable into containers, so a link there must never be written through.
-// False when something is already there.
+// False when something is already there (a user's file, or a link an agent planted).
 bool create_exclusive(const fs::path& path, const std::string& text) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST) return false;
-    if (fd < 0) {
-        throw core::FatalError("cannot create " + path.string() + ": " + std::strerror(errno));
+    try {
+        return core::create_file_exclusive(path, text);
+    } catch (const fs::filesystem_error& e) {
+        throw core::FatalError("cannot create " + path.string() + ": " + e.code().message());
     }
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(fd);
-    if (!ok) throw core::FatalError("cannot write " + path.string());
-    return true;
 }
 
 } // namespace
@@ -68,7 +50,7 @@ void seed_templates(const core::Config& config) {
             throw core::FatalError("cannot create directory " + target.parent_path().string() +
                                    ": " + ec.message());
         }
-        if (create_exclusive(target, read_file(source))) {
+        if (create_exclusive(target, core::read_whole_file(source))) {
             spdlog::info("seeded {} from the shipped template {}", target.string(),
                          source.string());
         }

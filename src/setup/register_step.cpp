@@ -23,6 +23,7 @@
 #include "nanoclaw/setup/setup.hpp"
 #include "nanoclaw/setup/status_block.hpp"
 #include "nanoclaw/store/store.hpp"
+#include "nanoclaw/core/whole_file.hpp"
 #include "setup_log.hpp"
 
 namespace nanoclaw::setup {
@@ -147,18 +148,11 @@ tl::expected<void, std::string> write_row(const SetupContext& ctx, const Registe
     return {};
 }
 
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return buf.str();
-}
-
 // §19 #7: replace the first line that starts with ASSISTANT_NAME=, else append the line (after
 // a newline if the file lacks a final one). Edited in place so the file keeps its mode (it holds
 // secrets); a new .env is created 0600.
 void set_env_assistant_name(const fs::path& env_file, const std::string& name) {
-    std::string text = read_file(env_file);
+    std::string text = core::read_whole_file(env_file);
     const std::string line = "ASSISTANT_NAME=\"" + name + "\"";
     bool replaced = false;
     for (std::size_t start = 0; start < text.size();) {
@@ -188,7 +182,7 @@ void rename_everywhere(const SetupContext& ctx, const std::string& name, const S
         const auto memory = entry.path() / "CLAUDE.md";
         if (!entry.is_directory(ec) || !fs::is_regular_file(fs::symlink_status(memory, ec)))
             continue;
-        const auto text = read_file(memory);
+        const auto text = core::read_whole_file(memory);
         if (core::replace_file_if_changed(memory, core::rename_assistant(text, name)))
             log.line("renamed the assistant to " + name + " in " + memory.string());
     }

@@ -61,7 +61,9 @@ class Outbox {
     std::shared_ptr<State> state_;
 };
 
-/// Delay before retry `attempt` (1-based): first * 2^(attempt-1), capped, with +-20% jitter.
-std::chrono::milliseconds outbox_backoff(const OutboxOptions& options, int attempt);
+/// Delay before retry `attempt` (1-based): first * 2^(attempt-1), capped at `max`, with +-20%
+/// jitter. Shared by the outbox and the channels' reconnect loops.
+std::chrono::milliseconds jittered_backoff(std::chrono::milliseconds first,
+                                           std::chrono::milliseconds max, int attempt);
 
 } // namespace nanoclaw::channels

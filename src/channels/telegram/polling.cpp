@@ -3,8 +3,6 @@
 // after every handled update (a restart neither loses nor replays one; a replayed message would
 // be deduplicated by the store anyway), 429 waits are honoured, 409 and 401 are said once with
 // the fix, and network errors back off with jitter instead of retrying in a loop.
-#include <random>
-
 #include <spdlog/spdlog.h>
 
 #include "channel_state.hpp"
@@ -17,12 +15,7 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 std::chrono::milliseconds backoff(const TelegramSettings& s, int failures) {
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    auto delay = s.first_retry;
-    for (int i = 1; i < failures && delay < s.max_retry; ++i) delay *= 2;
-    delay = std::min(delay, s.max_retry);
-    std::uniform_real_distribution<double> jitter(0.8, 1.2);
-    return std::chrono::milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * jitter(rng)));
+    return jittered_backoff(s.first_retry, s.max_retry, failures);
 }
 
 std::int64_t load_offset(store::Store& store) {

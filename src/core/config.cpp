@@ -106,8 +106,7 @@ bool is_valid_timezone(const std::string& tz) {
     return TimeZone::locate(tz).has_value();
 }
 
-// The zone /etc/localtime links to (or /etc/timezone names), kept only if it loads.
-std::string system_timezone() {
+std::optional<std::string> detect_system_timezone() {
     std::error_code ec;
     const auto target = std::filesystem::read_symlink("/etc/localtime", ec);
     if (!ec) {
@@ -125,7 +124,12 @@ std::string system_timezone() {
             name.pop_back();
         if (is_valid_timezone(name)) return name;
     }
-    return "UTC";
+    return std::nullopt;
+}
+
+// The system's zone, UTC when it cannot be told (as JavaScript's Intl does).
+std::string system_timezone() {
+    return detect_system_timezone().value_or("UTC");
 }
 
 std::filesystem::path resolve_root(const std::optional<std::string>& cli_root, const EnvMap& env) {

@@ -22,6 +22,7 @@
 #include "nanoclaw/container/runner.hpp"
 #include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/daemon_lock.hpp"
 #include "nanoclaw/core/service_notify.hpp"
 #include "nanoclaw/core/spawn.hpp"
 #include "nanoclaw/ipc/ipc_watcher.hpp"
@@ -252,6 +253,9 @@ int run_daemon(const core::Config& config) {
     //    root/{store,groups,data}, seeded from the share directory when empty.
     require_shipped_files(config);
     ensure_layout(config);
+    // One daemon per root, before anything that could disturb a running one (its containers
+    // would look like orphans to a second daemon).
+    const auto lock = core::DaemonLock::acquire(core::daemon_lock_path(config.data_dir));
     const auto env = core::process_env();
 
     // 2. Container runtime reachable: `info` is a child process, started here and collected

@@ -3,12 +3,8 @@
 // Deliberate differences from v1 (§19): flags are parsed strictly, a folder owned by another JID
 // is refused instead of silently deleting that group, the name rewrite is literal, `.env` is
 // edited line by line, and what happened is logged to logs/setup.log, not stdout.
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -24,6 +20,7 @@
 #include "nanoclaw/setup/status_block.hpp"
 #include "nanoclaw/store/store.hpp"
 #include "nanoclaw/core/whole_file.hpp"
+#include "env_edit.hpp"
 #include "setup_log.hpp"
 
 namespace nanoclaw::setup {
@@ -148,32 +145,6 @@ tl::expected<void, std::string> write_row(const SetupContext& ctx, const Registe
     return {};
 }
 
-// §19 #7: replace the first line that starts with ASSISTANT_NAME=, else append the line (after
-// a newline if the file lacks a final one). Edited in place so the file keeps its mode (it holds
-// secrets); a new .env is created 0600.
-void set_env_assistant_name(const fs::path& env_file, const std::string& name) {
-    std::string text = core::read_whole_file(env_file);
-    const std::string line = "ASSISTANT_NAME=\"" + name + "\"";
-    bool replaced = false;
-    for (std::size_t start = 0; start < text.size();) {
-        const auto end = std::min(text.find('\n', start), text.size());
-        if (text.compare(start, 15, "ASSISTANT_NAME=") == 0) {
-            const bool cr = end > start && text[end - 1] == '\r';
-            text.replace(start, end - start - (cr ? 1 : 0), line);
-            replaced = true;
-            break;
-        }
-        start = end + 1;
-    }
-    if (!replaced) text += (text.empty() || text.back() == '\n' ? "" : "\n") + line + "\n";
-    const int fd = ::open(env_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw std::runtime_error("cannot write " + env_file.string() + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(fd);
-    if (!ok) throw std::runtime_error("cannot write " + env_file.string());
-}
-
 // §17.2: every groups/*/CLAUDE.md gets the new name. Only regular files: the group folders are
 // writable by containers, and a link planted there must not redirect the rewrite.
 void rename_everywhere(const SetupContext& ctx, const std::string& name, const SetupLog& log) {
@@ -186,7 +157,8 @@ void rename_everywhere(const SetupContext& ctx, const std::string& name, const S
         if (core::replace_file_if_changed(memory, core::rename_assistant(text, name)))
             log.line("renamed the assistant to " + name + " in " + memory.string());
     }
-    set_env_assistant_name(ctx.config.root / ".env", name);
+    // §19 #7: a line edit, not v1's substring test that a commented line could block.
+    set_env_line(ctx.config.root / ".env", "ASSISTANT_NAME", "ASSISTANT_NAME=\"" + name + "\"");
     log.line("set ASSISTANT_NAME=\"" + name +
              "\" in .env (a running daemon keeps its old name until restarted)");
 }

@@ -20,8 +20,10 @@ using StepFn = std::function<int(const std::vector<std::string>&, const SetupCon
 const std::vector<std::pair<std::string, StepFn>>& step_table() {
     // The reference's order (usage messages show it): timezone, environment, container, groups,
     // register, mounts, service, verify, then the channel steps.
-    static const std::vector<std::pair<std::string, StepFn>> table{{"register", register_step},
-                                                                   {"telegram", telegram_step}};
+    static const std::vector<std::pair<std::string, StepFn>> table{
+        {"timezone", timezone_step}, {"environment", environment_step}, {"container", container_step},
+        {"groups", groups_step},     {"register", register_step},       {"mounts", mounts_step},
+        {"service", service_step},   {"verify", verify_step},           {"telegram", telegram_step}};
     return table;
 }
 
@@ -31,6 +33,15 @@ std::string upper(std::string s) {
 }
 
 } // namespace
+
+Platform platform_of(const SetupContext& ctx) {
+    return ctx.platform ? *ctx.platform : detect_platform(ctx.env);
+}
+
+std::vector<std::string> systemctl_prefix(const Platform& platform) {
+    if (platform.root) return {"systemctl"};
+    return {"systemctl", "--user"};
+}
 
 std::vector<std::string> step_names() {
     std::vector<std::string> names;

@@ -84,6 +84,9 @@ std::filesystem::path resolve_root(const std::optional<std::string>& cli_root, c
 /// "UTC" when it cannot be determined.
 std::string system_timezone();
 
+/// The zone /etc/localtime links to (or /etc/timezone names) when it loads; nullopt otherwise.
+std::optional<std::string> detect_system_timezone();
+
 /// True iff `tz` names a zone whose file loads ("UTC" always does); see core::TimeZone.
 bool is_valid_timezone(const std::string& tz);
 

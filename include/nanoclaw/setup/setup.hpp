@@ -9,6 +9,7 @@
 
 #include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/config.hpp"
+#include "nanoclaw/setup/platform.hpp"
 
 namespace nanoclaw::setup {
 
@@ -19,11 +20,20 @@ struct SetupContext {
     std::ostream& out;
     std::ostream& err;
     const core::Clock* clock = nullptr; ///< "now" for stored timestamps; null = the system clock
+    const Platform* platform = nullptr; ///< the machine; null = detect_platform(env)
 };
+
+/// The context's platform, or the detected one.
+Platform platform_of(const SetupContext& context);
+
+/// `systemctl` for root, `systemctl --user` otherwise (spec 30 §8.4): the unit nanoclawd runs as.
+std::vector<std::string> systemctl_prefix(const Platform& platform);
 
 /// Exit codes shared by every step (spec 30 §1.4).
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed = 1;
+inline constexpr int k_exit_runtime_missing = 2;
+inline constexpr int k_exit_timed_out = 3;
 inline constexpr int k_exit_bad_input = 4;
 
 /// Runs the step named after the first `--step` in `args` with the remaining arguments (every
@@ -38,6 +48,29 @@ std::vector<std::string> step_names();
 /// --assistant-name, and prints a REGISTER_CHANNEL block (spec 30 §6, §17.2). A running daemon
 /// notices the new row by itself (the store's data_version) and serves the group at once.
 int register_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `timezone`: resolves TZ from --tz, .env, the environment or the system and writes it to .env
+/// (spec 30 §17.1); TIMEZONE block, always exit 0.
+int timezone_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `environment`: read-only survey of the machine and the root (spec 30 §3).
+int environment_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `container --runtime docker|apple-container`: builds and smoke-tests the agent image (§4).
+int container_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `groups [--list] [--limit N]`: lists WhatsApp groups from the store, or syncs them (§5).
+int groups_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `mounts --empty | --json <json> | stdin [--force]`: writes the mount allowlist (§7, §17.3).
+int mounts_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `service [--system]`: installs nanoclawd as a systemd unit, launchd agent or nohup script and
+/// starts it (§8, §17.4; docs/service.md). --system insists on a system unit (root only).
+int service_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `verify`: is everything in place for the assistant to answer (§10)?
+int verify_step(const std::vector<std::string>& args, const SetupContext& context);
 
 /// `telegram`: checks TELEGRAM_BOT_TOKEN with getMe and prints the bot in a SETUP_TELEGRAM block.
 int telegram_step(const std::vector<std::string>& args, const SetupContext& context);

@@ -231,6 +231,24 @@ TEST_F(DaemonTest, SigtermExitsZeroQuickly) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
 }
 
+TEST_F(DaemonTest, SecondDaemonOnTheSameRootIsRefusedAndDisturbsNothing) {
+    auto& first = start();
+    const auto commands_before = first.commands().size();
+    EXPECT_EQ(TempDir::read(dir_.path() / "data/nanoclawd.pid"), std::to_string(first.pid()) + "\n");
+    DaemonProcess second(dir_.path());
+    EXPECT_THROW(second.start(), std::runtime_error);
+    EXPECT_NE(second.log().find("another nanoclawd (PID " + std::to_string(first.pid()) + ") is already running"),
+              std::string::npos)
+        << second.log();
+    // Refused before the runtime was asked anything: no `ps`, so no orphan cleanup of our containers.
+    EXPECT_EQ(first.commands().size(), commands_before);
+    ChatClient client(first.socket());
+    client.say("main", "still there?");
+    EXPECT_TRUE(client.next_reply(10s)) << "the first daemon stopped serving";
+    ASSERT_EQ(first.terminate(), 0);
+    EXPECT_EQ(TempDir::read(dir_.path() / "data/nanoclawd.pid"), "") << "a stopped daemon names no PID";
+}
+
 TEST_F(DaemonTest, EmptyRootGetsV1Schema) {
     auto& d = start();
     ASSERT_EQ(d.terminate(), 0);

@@ -37,7 +37,8 @@ struct SetupArgsTest : ::testing::Test {
 
 TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
     EXPECT_EQ(run({}), 1);
-    EXPECT_EQ(err.str(), "Usage: nanoclaw setup --step <register|telegram> [args...]\n");
+    EXPECT_EQ(err.str(), "Usage: nanoclaw setup --step <timezone|environment|container|groups|register|mounts|service|verify|"
+                         "telegram> [args...]\n");
     EXPECT_EQ(run({"--step"}), 1);
     EXPECT_EQ(run({"--step", ""}), 1);
     EXPECT_EQ(out.str(), ""); // no status block for usage errors
@@ -45,7 +46,8 @@ TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
 
 TEST_F(SetupArgsTest, UnknownStepNamesTheAvailableOnes) {
     EXPECT_EQ(run({"--step", "nope"}), 1);
-    EXPECT_EQ(err.str(), "Unknown step: nope\nAvailable steps: register, telegram\n");
+    EXPECT_EQ(err.str(), "Unknown step: nope\nAvailable steps: timezone, environment, container, groups, register, "
+                         "mounts, service, verify, telegram\n");
     EXPECT_EQ(out.str(), "");
 }
 
@@ -55,6 +57,18 @@ TEST_F(SetupArgsTest, DoubleDashesAreDroppedAndTheStepRuns) {
     EXPECT_NE(out.str().find("=== NANOCLAW SETUP: SETUP_TELEGRAM ===\nSTATUS: missing_token\n"),
               std::string::npos)
         << out.str();
+}
+
+TEST_F(SetupArgsTest, TheFirstStepWinsAndItsRivalIsJustAnArgument) {
+    // register gets ["--step", "verify"], unknown tokens to it: the required fields are missing.
+    EXPECT_EQ(run({"--step", "register", "--step", "verify"}), 4);
+    EXPECT_NE(out.str().find("ERROR: missing_required_args"), std::string::npos) << out.str();
+}
+
+TEST_F(SetupArgsTest, AStepThatThrowsGetsTheGenericBlockTitledAfterIt) {
+    // A --limit that is no number makes the groups step throw (v1: an SQL datatype error).
+    EXPECT_EQ(run({"--step", "groups", "--list", "--limit", "x"}), 1);
+    EXPECT_EQ(out.str(), "=== NANOCLAW SETUP: GROUPS ===\nSTATUS: failed\nERROR: --limit x is not a number\n=== END ===\n");
 }
 
 } // namespace

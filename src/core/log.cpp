@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -55,11 +56,16 @@ std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name) 
 
 void init_logging(std::string_view level, const std::optional<std::filesystem::path>& file) {
     std::vector<spdlog::sink_ptr> targets;
-    if (isatty(STDERR_FILENO) != 0) {
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    if (terminal) {
         targets.push_back(std::make_shared<spdlog::sinks::ansicolor_stderr_sink_mt>());
     } else {
         targets.push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
     }
+    // With a log file, stderr redirected to a file (launchd's and the wrapper script's
+    // logs/nanoclaw.error.log) gets warnings and errors only, not a second copy of every line;
+    // a terminal and systemd's journal (JOURNAL_STREAM) still see everything.
+    if (file && !terminal && std::getenv("JOURNAL_STREAM") == nullptr) targets.back()->set_level(spdlog::level::warn);
     if (file) targets.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(file->string()));
     // The redacting sink forwards finished messages, so the targets format them.
     for (auto& t : targets) t->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

@@ -9,7 +9,12 @@
 #   BASE_IMAGE             base image (default node:22-slim; offline: nanoclaw-base:local)
 #   INSTALL_BROWSER        1 (default) installs Chromium; 0 builds a smaller image without it
 #   http_proxy/https_proxy/no_proxy (or upper case), NODE_EXTRA_CA_CERTS,
-#   npm_config_strict_ssl  passed through as build args when set
+#   npm_config_strict_ssl  passed through as build args when set. Behind a proxy
+#                          (https_proxy or HTTPS_PROXY set) npm_config_strict_ssl
+#                          defaults to false: a TLS-intercepting proxy such as the
+#                          Docker Sandbox's presents a CA the build cannot see
+#                          (docs/docker-sandboxes.md). Set it to true to keep
+#                          npm's checks behind a proxy that does not intercept.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -29,7 +34,11 @@ for name in http_proxy https_proxy no_proxy; do
   [[ -n "$value" ]] && args+=(--build-arg "$name=$value")
 done
 [[ -n "${NODE_EXTRA_CA_CERTS:-}" ]] && args+=(--build-arg "NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS")
-[[ -n "${npm_config_strict_ssl:-}" ]] && args+=(--build-arg "npm_config_strict_ssl=$npm_config_strict_ssl")
+strict_ssl="${npm_config_strict_ssl:-}"
+if [[ -z "$strict_ssl" && -n "${https_proxy:-${HTTPS_PROXY:-}}" ]]; then
+  strict_ssl=false
+fi
+[[ -n "$strict_ssl" ]] && args+=(--build-arg "npm_config_strict_ssl=$strict_ssl")
 args+=(.)
 
 echo "Building $image:$tag"

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include <algorithm>
-#include <cctype>
 #include "nanoclaw/container/settings.hpp"
-#include "nanoclaw/core/errors.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+
+#include "nanoclaw/core/env_file.hpp"
+#include "nanoclaw/core/errors.hpp"
 
 namespace nanoclaw::container {
 
@@ -20,6 +22,47 @@ std::optional<std::string> non_empty(const core::EnvMap& env, const std::string&
 
 bool truthy(const std::optional<std::string>& value) {
     return value && (*value == "1" || *value == "true" || *value == "yes" || *value == "on");
+}
+
+// NANOCLAW_DOCKER_SANDBOX from the process environment, else from `.env`: the guide keeps the
+// sandbox's settings beside the placeholder key, and the flag is no secret.
+bool docker_sandbox(const core::Config& config, const core::EnvMap& env) {
+    if (auto value = non_empty(env, "NANOCLAW_DOCKER_SANDBOX")) return truthy(value);
+    auto dotenv = core::read_env_file(config.root / ".env", {"NANOCLAW_DOCKER_SANDBOX"});
+    const auto it = dotenv.find("NANOCLAW_DOCKER_SANDBOX");
+    return it != dotenv.end() && truthy(it->second);
+}
+
+// True when the comma- or space-separated NO_PROXY `list` names `host` itself.
+bool lists_host(const std::string& list, const std::string& host) {
+    std::size_t start = 0;
+    while (start < list.size()) {
+        auto end = list.find_first_of(", ", start);
+        if (end == std::string::npos) end = list.size();
+        if (list.compare(start, end - start, host) == 0) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// With a forwarded HTTP(S) proxy, an agent would send its API calls for ANTHROPIC_BASE_URL (plain
+// http to the credential proxy) to that proxy, which cannot reach the daemon's host. Both
+// spellings of NO_PROXY therefore name the credential proxy's host, appended to what the host set.
+void exempt_credential_proxy(Settings& s) {
+    const bool proxied = std::any_of(s.proxy_env.begin(), s.proxy_env.end(), [](const auto& entry) {
+        return entry.first != "NO_PROXY" && entry.first != "no_proxy";
+    });
+    if (!proxied) return;
+    const auto host = proxy_host_for_containers(s);
+    for (const char* key : {"NO_PROXY", "no_proxy"}) {
+        auto it = std::find_if(s.proxy_env.begin(), s.proxy_env.end(),
+                               [key](const auto& entry) { return entry.first == key; });
+        if (it == s.proxy_env.end()) {
+            s.proxy_env.emplace_back(key, host);
+        } else if (!lists_host(it->second, host)) {
+            it->second += "," + host;
+        }
+    }
 }
 
 std::string own_hostname() {
@@ -38,7 +81,7 @@ Settings load_settings(const core::Config& config, const core::EnvMap& env) {
     Settings s;
     if (auto shadow = non_empty(env, "NANOCLAW_ENV_SHADOW")) {
         s.env_shadow_source = *shadow;
-    } else if (truthy(non_empty(env, "NANOCLAW_DOCKER_SANDBOX"))) {
+    } else if (docker_sandbox(config, env)) {
         // Docker Sandboxes reject bind mounts of /dev/null (spec §11.3).
         s.env_shadow_source = config.data_dir / "empty-env";
     }
@@ -63,6 +106,7 @@ Settings load_settings(const core::Config& config, const core::EnvMap& env) {
         if (!safe) throw core::FatalError("NANOCLAW_CONTAINER_NETWORK has invalid characters: " + *network);
         s.network = *network;
     }
+    exempt_credential_proxy(s);
     s.host_ids = HostIds{static_cast<unsigned>(getuid()), static_cast<unsigned>(getgid())};
     s.hostname = own_hostname();
     s.verbose_run_logs = config.log_level == "debug" || config.log_level == "trace";

@@ -21,12 +21,14 @@ struct HostIds {
 
 struct Settings {
     /// Source of the read-only `.env` shadow mount. Must be empty: /dev/null by default,
-    /// DATA_DIR/empty-env inside Docker Sandboxes (NANOCLAW_DOCKER_SANDBOX), or NANOCLAW_ENV_SHADOW.
+    /// DATA_DIR/empty-env inside Docker Sandboxes (NANOCLAW_DOCKER_SANDBOX, from the environment
+    /// or `.env`), or NANOCLAW_ENV_SHADOW.
     std::filesystem::path env_shadow_source = "/dev/null";
     /// Host CA bundle to copy to DATA_DIR/ca-cert (NODE_EXTRA_CA_CERTS, else SSL_CERT_FILE).
     std::optional<std::filesystem::path> ca_cert_source;
     /// HTTP(S)_PROXY / NO_PROXY in both cases, forwarded in this order as value-less `-e NAME`
-    /// with the value set in the runtime CLI's environment (kept out of the argv).
+    /// with the value set in the runtime CLI's environment (kept out of the argv). When a proxy
+    /// is forwarded, NO_PROXY and no_proxy also name the credential proxy's host (appended).
     std::vector<std::pair<std::string, std::string>> proxy_env;
     bool host_is_linux = true;        ///< adds --add-host=host.docker.internal:host-gateway
     /// NANOCLAW_CONTAINER_NETWORK: `--network <name>` for agent containers (unset = the
@@ -47,7 +49,7 @@ struct Settings {
 std::string proxy_host_for_containers(const Settings& settings);
 
 /// Reads the settings above from the process environment `env` and the host; `config` supplies
-/// data_dir and log_level.
+/// root (for `.env`), data_dir and log_level.
 Settings load_settings(const core::Config& config, const core::EnvMap& env);
 
 } // namespace nanoclaw::container

@@ -35,7 +35,8 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
     X509_EXTENSION_free(ext);
 }
 
-CertPtr make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, long serial) {
+CertPtr make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, long serial,
+                  const char* san = nullptr) {
     CertPtr cert(X509_new(), &X509_free);
     X509_set_version(cert.get(), 2);
     ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial);
@@ -52,7 +53,7 @@ CertPtr make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_
         add_extension(cert.get(), signer, NID_key_usage, "critical,keyCertSign,cRLSign");
     } else {
         add_extension(cert.get(), signer, NID_basic_constraints, "CA:FALSE");
-        add_extension(cert.get(), signer, NID_subject_alt_name, "DNS:localhost");
+        add_extension(cert.get(), signer, NID_subject_alt_name, san);
         add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
     }
     check(X509_sign(cert.get(), issuer_key, EVP_sha256()) > 0, "sign");
@@ -70,11 +71,12 @@ void write_pem(const std::filesystem::path& path, X509* cert, EVP_PKEY* key) {
 
 } // namespace
 
-TestCa make_test_ca(const std::filesystem::path& dir) {
+TestCa make_test_ca(const std::filesystem::path& dir, const char* subject_alt_names) {
     auto ca_key = make_key();
     auto ca = make_cert(ca_key.get(), "nanoclaw test CA", nullptr, ca_key.get(), 1);
     auto server_key = make_key();
-    auto server = make_cert(server_key.get(), "localhost", ca.get(), ca_key.get(), 2);
+    auto server =
+        make_cert(server_key.get(), "localhost", ca.get(), ca_key.get(), 2, subject_alt_names);
     TestCa out{dir / "ca.pem", dir / "server.pem", dir / "server.key"};
     write_pem(out.ca_cert, ca.get(), nullptr);
     write_pem(out.server_cert, server.get(), nullptr);

@@ -34,6 +34,19 @@ TEST_F(SettingsTest, ApiKeyModeWhenTheKeyIsSet) {
     EXPECT_EQ(s.port, 0);
 }
 
+TEST_F(SettingsTest, TheDockerSandboxPlaceholderKeyIsAnApiKeyLikeAnyOther) {
+    // Inside a Docker Sandbox the MITM proxy swaps this value for the real key (spec 20 §11.7).
+    write_env("ANTHROPIC_API_KEY=proxy-managed\n");
+    const auto s = load_settings(config(), {{"HTTPS_PROXY", "http://127.0.0.1:3128"},
+                                            {"NODE_EXTRA_CA_CERTS", "/sandbox/proxy-ca.crt"}});
+    EXPECT_EQ(s.auth_mode, AuthMode::api_key);
+    EXPECT_EQ(s.api_key.reveal(), "proxy-managed");
+    ASSERT_TRUE(s.tunnel_via);
+    EXPECT_EQ(s.tunnel_via->host, "127.0.0.1");
+    EXPECT_EQ(s.tunnel_via->port, 3128);
+    EXPECT_EQ(s.extra_ca_file, "/sandbox/proxy-ca.crt");
+}
+
 TEST_F(SettingsTest, SecretsAreRegisteredForRedaction) {
     write_env("ANTHROPIC_API_KEY=sk-ant-redact-me-please\n");
     (void)load_settings(config(), {});

@@ -240,6 +240,7 @@ set -euo pipefail
 
 ROOT={root}
 DAEMON={daemon}
+DAEMON_REAL=$(readlink -f "$DAEMON" 2>/dev/null || echo "$DAEMON")
 PID_FILE="$ROOT/nanoclaw.pid"
 # nanoclawd's own PID file, locked while it runs, however it was started.
 LOCK_FILE="$ROOT/data/nanoclawd.pid"
@@ -250,12 +251,18 @@ mkdir -p "$ROOT/logs"
 # The PID in file $1 if that process runs $DAEMON; nothing otherwise (a PID left by a crash may
 # belong to another program by now). Processes are never looked up by name.
 daemon_pid() {{
-  local pid exe
+  local pid
   [ -f "$1" ] || return 0
   pid=$(tr -cd '0-9' 2>/dev/null < "$1" || true)
-  [ -n "$pid" ] || return 0
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
-  if [ "$exe" = "$DAEMON" ] || [ "$exe" = "$DAEMON (deleted)" ]; then echo "$pid"; fi
+  if [ -n "$pid" ] && runs_daemon "$pid"; then echo "$pid"; fi
+}}
+
+# True while process $1 runs $DAEMON (links resolved). A zombie has no executable, so an exited
+# daemon that nobody has reaped yet does not count.
+runs_daemon() {{
+  local exe
+  exe=$(readlink "/proc/$1/exe" 2>/dev/null || true)
+  [ "$exe" = "$DAEMON_REAL" ] || [ "$exe" = "$DAEMON_REAL (deleted)" ]
 }}
 
 # SIGTERM, then wait: nanoclawd lets running agents finish first (SHUTDOWN_GRACE_MS, 10 s).
@@ -263,7 +270,7 @@ stop_daemon() {{
   local pid=$1 waited=0
   echo "Stopping existing NanoClaw (PID $pid)..."
   kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
+  while runs_daemon "$pid"; do
     if [ "$waited" -ge 300 ]; then
       echo "NanoClaw (PID $pid) did not stop within 30 s; not starting another." >&2
       exit 1

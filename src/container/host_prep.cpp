@@ -121,10 +121,19 @@ std::optional<VolumeMount> prepare_ca_cert(const core::Config& config, const Set
     const auto dir = config.data_dir / "ca-cert";
     std::error_code ec;
     fs::create_directories(dir);
-    // Copied again only when the host's file is newer (it is mounted read-only, so the copy
-    // cannot be changed from inside): saves a 200 KB copy per run.
-    fs::copy_file(*settings.ca_cert_source, dir / "proxy-ca.crt",
-                  fs::copy_options::update_existing, ec);
+    // Copied again only when the host's file differs in size or time (it is mounted read-only,
+    // so the copy cannot be changed from inside): saves a 200 KB copy per run. The copy takes
+    // the source's time, so a replaced CA is picked up even when its file is older.
+    const auto& source = *settings.ca_cert_source;
+    const auto copy = dir / "proxy-ca.crt";
+    std::error_code probe;
+    const bool same = fs::is_regular_file(fs::symlink_status(copy, probe)) &&
+                      fs::file_size(copy, probe) == fs::file_size(source, probe) && !probe &&
+                      fs::last_write_time(copy, probe) == fs::last_write_time(source, probe) && !probe;
+    if (!same) {
+        fs::copy_file(source, copy, fs::copy_options::overwrite_existing, ec);
+        if (!ec) fs::last_write_time(copy, fs::last_write_time(source, ec), ec);
+    }
     if (ec) {
         spdlog::error("Cannot copy CA certificate {}: {}", settings.ca_cert_source->string(),
                       ec.message());

@@ -133,6 +133,19 @@ TEST_F(RunArgsTest, ProxyEnvIsForwardedByNameOnlyAndCaCertIsMounted) {
               "-----BEGIN CERTIFICATE-----\n");
 }
 
+TEST_F(RunArgsTest, AReplacedCaCertificateIsCopiedAgainEvenWhenItsFileIsOlder) {
+    const auto source = tmp.write("ca.pem", "-----BEGIN CERTIFICATE-----\nfirst\n");
+    settings.ca_cert_source = source;
+    args_for(group("g1"), false);
+    const auto copy = root / "data/ca-cert/proxy-ca.crt";
+    EXPECT_EQ(std::filesystem::last_write_time(copy), std::filesystem::last_write_time(source));
+    // A new CA restored from a backup: different content, an older time than the copy.
+    tmp.write("ca.pem", "-----BEGIN CERTIFICATE-----\nsecond, longer\n");
+    std::filesystem::last_write_time(source, std::filesystem::last_write_time(copy) - std::chrono::hours(24));
+    args_for(group("g1"), false);
+    EXPECT_EQ(nanoclaw::testing::TempDir::read(copy), "-----BEGIN CERTIFICATE-----\nsecond, longer\n");
+}
+
 TEST_F(RunArgsTest, PodmanKeepsHostUserIdentity) {
     config.container_runtime = core::RuntimeKind::podman;
     const auto args = args_for(group("g1"), false);

@@ -14,8 +14,10 @@
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/log.hpp"
 #include "nanoclaw/core/version.hpp"
+#include "nanoclaw/ops/doctor.hpp"
+#include "nanoclaw/ops/logs.hpp"
+#include "nanoclaw/ops/status.hpp"
 #include "nanoclaw/setup/setup.hpp"
-#include "status_command.hpp"
 
 int main(int argc, char** argv) {
     using namespace nanoclaw;
@@ -39,7 +41,24 @@ int main(int argc, char** argv) {
     send_cmd->add_option("--timeout", timeout_s, "Seconds to wait for the reply")->capture_default_str();
     send_cmd->add_option("text", send.text, "The message")->required();
 
-    auto* status_cmd = app.add_subcommand("status", "Daemon state, groups, tasks and token usage");
+    bool status_json = false;
+    auto* status_cmd = app.add_subcommand(
+        "status", "Daemon state, channels, containers, groups, tasks and token usage");
+    status_cmd->add_flag("--json", status_json, "One JSON document for scripts");
+
+    ops::LogsOptions logs;
+    auto* logs_cmd = app.add_subcommand("logs", "Show the daemon's log (journal or log file)");
+    logs_cmd->add_flag("-f,--follow", logs.follow, "Keep printing lines as they are written");
+    logs_cmd->add_option("-n,--lines", logs.lines, "Lines to show first")->capture_default_str();
+    logs_cmd->add_flag("--errors", logs.errors, "The error log (raw stderr) instead");
+
+    bool doctor_json = false;
+    ops::DoctorOptions doctor;
+    auto* doctor_cmd = app.add_subcommand("doctor", "Check every prerequisite; say how to fix each");
+    doctor_cmd->add_flag("--json", doctor_json, "One JSON document for scripts");
+    doctor_cmd->add_flag("--offline", doctor.offline, "No network calls (API and Telegram checks)");
+    doctor_cmd->add_flag("!--no-container-probe", doctor.container_probe,
+                         "Do not start a container to test the proxy address");
     auto* setup_cmd = app.add_subcommand(
         "setup", "Setup steps: nanoclaw setup --step <name> [args...] (prints a status block)");
     setup_cmd->prefix_command(); // every argument goes to the step, spec 30 §1.2
@@ -63,7 +82,9 @@ int main(int argc, char** argv) {
             send.show_progress = ::isatty(STDERR_FILENO) == 1;
             return channels::run_send(send);
         }
-        if (status_cmd->parsed()) return cli::run_status(config, std::cout);
+        if (status_cmd->parsed()) return ops::run_status(config, env, std::cout, status_json);
+        if (logs_cmd->parsed()) return ops::run_logs(config, logs);
+        if (doctor_cmd->parsed()) return ops::run_doctor(config, env, doctor, std::cout, doctor_json);
         if (setup_cmd->parsed()) {
             return setup::run_setup(setup_cmd->remaining(), setup::SetupContext{config, env, std::cout, std::cerr});
         }

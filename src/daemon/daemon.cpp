@@ -12,6 +12,7 @@
 #include "agent_launcher.hpp"
 #include "group_directory.hpp"
 #include "ipc_bridge.hpp"
+#include "live_status.hpp"
 #include "message_flow.hpp"
 #include "outbound.hpp"
 #include "shipped_files.hpp"
@@ -104,6 +105,14 @@ struct Daemon {
         }
     }
 
+    // Built only when a local client asks (`nanoclaw status`): nothing here runs while idle.
+    nlohmann::json status() const {
+        const LiveStatusSources sources{
+            started_at,   channels, queue, proxy.bind_host(),
+            proxy.port(), std::string(proxy::to_string(proxy.auth_mode()))};
+        return live_status(sources, std::chrono::system_clock::now());
+    }
+
     awaitable<void> connect_channels();
     awaitable<void> watchdog_pings(std::chrono::microseconds interval);
     awaitable<void> serve(const container::Runtime& runtime);
@@ -111,6 +120,7 @@ struct Daemon {
 
     asio::io_context io{1};
     core::SystemClock clock;
+    std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
     const core::Config& config;
     core::EnvMap env;
     container::Settings container_settings;
@@ -154,7 +164,8 @@ void Daemon::preflight() {
 
 awaitable<void> Daemon::connect_channels() {
     channels::ChannelRegistry registry;
-    registry.register_channel("local", channels::make_local_channel_factory(config, clock));
+    registry.register_channel("local", channels::make_local_channel_factory(
+                                           config, clock, [this] { return status(); }));
     registry.register_channel(
         "telegram", channels::telegram::make_telegram_channel_factory(io, config, env, store));
     channels::ChannelCallbacks callbacks{

@@ -63,6 +63,22 @@ std::vector<std::string> GroupQueue::active_containers() const {
     return names;
 }
 
+std::vector<GroupRun> GroupQueue::runs() const {
+    std::vector<GroupRun> out;
+    for (const auto& [jid, s] : groups_) {
+        const bool waiting = std::find(waiting_.begin(), waiting_.end(), jid) != waiting_.end();
+        const bool retrying = !s.active && s.retry_count > 0; // a back-off timer is armed
+        if (!s.active && !waiting && !retrying && !s.pending_messages && s.pending_tasks.empty())
+            continue;
+        out.push_back(GroupRun{jid, s.group_folder, s.container_name, s.active, s.is_task_container,
+                               s.idle_waiting, waiting, retrying, s.pending_messages,
+                               s.pending_tasks.size()});
+    }
+    std::sort(out.begin(), out.end(),
+              [](const GroupRun& a, const GroupRun& b) { return a.jid < b.jid; });
+    return out;
+}
+
 void GroupQueue::add_waiting(const std::string& jid) {
     if (std::find(waiting_.begin(), waiting_.end(), jid) == waiting_.end()) waiting_.push_back(jid);
 }

@@ -43,6 +43,9 @@ public:
     /// Delivers `text` to chat `jid`; throws on failure (the caller logs and goes on).
     virtual awaitable<void> send_message(std::string jid, std::string text) = 0;
     virtual bool is_connected() const = 0;
+    /// One line for `nanoclaw status` beside the connection state (the bot's name, why it is
+    /// not connected); empty when there is nothing to add.
+    virtual std::string status_detail() const { return {}; }
     /// True when this channel is responsible for `jid` (JID routing).
     virtual bool owns_jid(const std::string& jid) const = 0;
     /// Called once at shutdown.

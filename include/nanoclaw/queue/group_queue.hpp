@@ -32,6 +32,20 @@ struct QueueOptions {
 using DelayScheduler =
     std::function<std::function<void()>(std::chrono::milliseconds delay, std::function<void()> fn)>;
 
+/// One group's state in the queue, for `nanoclaw status` (GroupQueue::runs).
+struct GroupRun {
+    std::string jid;
+    std::string group_folder;   ///< empty until the container registered
+    std::string container_name; ///< empty until the container registered
+    bool active = false;        ///< a container is running for the group
+    bool task = false;          ///< the running container serves a scheduled task
+    bool idle = false;          ///< its turn is done and it waits for input (a warm container)
+    bool waiting = false;       ///< queued for a free slot
+    bool retry_pending = false; ///< a back-off timer will retry it
+    bool pending_messages = false;
+    std::size_t pending_tasks = 0;
+};
+
 /// Delay before retry number `attempt` (1-based): base * 2^(attempt-1).
 std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, int attempt);
 
@@ -72,6 +86,9 @@ class GroupQueue {
     bool is_shutting_down() const { return shutting_down_; }
     /// Container names of active runs (for logs and shutdown).
     std::vector<std::string> active_containers() const;
+    /// Every group that is running, warm, queued or retrying, ordered by JID.
+    std::vector<GroupRun> runs() const;
+    int max_concurrent() const { return options_.max_concurrent; }
 
   private:
     struct PendingTask {

@@ -33,6 +33,7 @@ struct LocalChannel::Impl : std::enable_shared_from_this<Impl> {
     void add_session(local::Socket socket);
     void handle_line(const std::shared_ptr<Session>& session, std::string line);
     void deliver(const local::ClientRequest& request, Session& session);
+    void answer_status(Session& session);
     core::TimePoint next_timestamp(ChatState& state);
     /// Sends `line` to the chat's clients; with `keep`, a line nobody hears is kept for the next
     /// client that subscribes (a reply that arrives while no terminal is open is not lost).
@@ -95,6 +96,10 @@ void LocalChannel::Impl::handle_line(const std::shared_ptr<Session>& session, st
         session->send(local::encode_error(request.error()));
         return;
     }
+    if (request->kind == local::ClientRequest::Kind::daemon_status) {
+        answer_status(*session);
+        return;
+    }
     // Sending into a chat also subscribes: the sender wants that chat's replies.
     session->join_chat(request->chat);
     flush_unheard(request->chat, *session);
@@ -140,6 +145,19 @@ void LocalChannel::Impl::deliver(const local::ClientRequest& request, Session& s
         session.send(local::encode_error("chat " + jid +
                                          " is not registered: the message was stored but no "
                                          "agent will answer it"));
+    }
+}
+
+void LocalChannel::Impl::answer_status(Session& session) {
+    if (!options.daemon_status) {
+        session.send(local::encode_error("daemon status is not available"));
+        return;
+    }
+    try {
+        session.send(local::encode_daemon_status(options.daemon_status()));
+    } catch (const std::exception& e) {
+        spdlog::error("Local channel: daemon status failed: {}", e.what());
+        session.send(local::encode_error("the daemon could not report its status (see its log)"));
     }
 }
 
@@ -234,6 +252,12 @@ bool LocalChannel::is_connected() const {
     return impl_->connected;
 }
 
+std::string LocalChannel::status_detail() const {
+    const auto n = impl_->sessions.size();
+    return std::to_string(n) + (n == 1 ? " client" : " clients") + " on " +
+           impl_->options.socket_path.string();
+}
+
 bool LocalChannel::owns_jid(const std::string& jid) const {
     return jid.rfind(local::k_jid_prefix, 0) == 0;
 }
@@ -251,11 +275,16 @@ std::filesystem::path local_socket_path(const core::Config& config) {
     return config.data_dir / "nanoclawd.sock";
 }
 
-ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock) {
-    return [enabled = config.local_channel, path = local_socket_path(config),
-            &clock](const ChannelCallbacks& callbacks) -> std::unique_ptr<Channel> {
+ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock,
+                                          std::function<nlohmann::json()> daemon_status) {
+    return [enabled = config.local_channel, path = local_socket_path(config), &clock,
+            daemon_status = std::move(daemon_status)](
+               const ChannelCallbacks& callbacks) -> std::unique_ptr<Channel> {
         if (!enabled) return nullptr;
-        return std::make_unique<LocalChannel>(clock, LocalChannelOptions{path}, callbacks);
+        LocalChannelOptions options;
+        options.socket_path = path;
+        options.daemon_status = daemon_status;
+        return std::make_unique<LocalChannel>(clock, std::move(options), callbacks);
     };
 }
 

@@ -44,10 +44,15 @@ tl::expected<ClientRequest, std::string> parse_request(const json& j) {
     auto type = string_field(j, "type");
     if (!type) return tl::unexpected(type.error());
     ClientRequest req;
+    if (*type == "daemon_status") {
+        req.kind = ClientRequest::Kind::daemon_status;
+        return req;
+    }
     if (*type == "subscribe") {
         req.kind = ClientRequest::Kind::subscribe;
     } else if (*type != "message") {
-        return tl::unexpected("unknown type \"" + *type + "\" (expected message or subscribe)");
+        return tl::unexpected("unknown type \"" + *type +
+                              "\" (expected message, subscribe or daemon_status)");
     }
     auto chat = string_field(j, "chat");
     if (!chat) return tl::unexpected(chat.error());
@@ -159,6 +164,16 @@ std::string encode_client_message(std::string_view chat, std::string_view sender
 
 std::string encode_subscribe(std::string_view chat) {
     return line_of({{"type", "subscribe"}, {"chat", chat}});
+}
+
+std::string encode_daemon_status_request() {
+    return line_of({{"type", "daemon_status"}});
+}
+
+std::string encode_daemon_status(json state) {
+    if (!state.is_object()) state = json::object();
+    state["type"] = "daemon_status";
+    return line_of(state);
 }
 
 } // namespace nanoclaw::channels::local

@@ -32,6 +32,7 @@ struct ChannelState {
     bool identified = false; ///< getMe succeeded
     bool polling = false;    ///< the last getUpdates succeeded
     bool stopping = false;
+    std::string problem;     ///< why the channel is not working right now, for `nanoclaw status`
     std::map<std::string, std::shared_ptr<asio::steady_timer>> typing; ///< per chat, while on
 };
 

@@ -110,18 +110,21 @@ awaitable<bool> identify(StatePtr s) {
             s->bot = BotIdentity{me.result.value("id", std::int64_t{0}),
                                  me.result.value("username", ""), me.result.value("first_name", "")};
             s->identified = true;
+            s->problem.clear();
             co_return true;
         }
         if (me.outcome == BotReply::Outcome::api_error && (me.error_code == 401 || me.error_code == 404)) {
             spdlog::error("Telegram: the bot token was rejected ({} {}). Check TELEGRAM_BOT_TOKEN "
                           "in .env (from @BotFather); the other channels keep working.",
                           me.error_code, me.description);
+            s->problem = "the bot token was rejected (" + std::to_string(me.error_code) + ")";
             co_return false;
         }
         const auto wait = me.retry_after ? std::chrono::milliseconds(*me.retry_after * 1000)
                                          : backoff(s->settings, ++failures);
         spdlog::warn("Telegram: cannot reach the Bot API yet ({}); retrying in {} ms",
                      me.description, wait.count());
+        s->problem = "cannot reach the Bot API (" + me.description + "), retrying";
         if (!co_await pause(s, wait)) co_return false;
     }
     co_return false;
@@ -160,6 +163,7 @@ awaitable<void> run_polling(StatePtr s) {
             failures = 0;
             conflict_told = false;
             s->polling = true;
+            s->problem.clear();
             offset = handle_batch(s, reply.result, offset);
             continue;
         }
@@ -168,6 +172,7 @@ awaitable<void> run_polling(StatePtr s) {
         if (reply.outcome == BotReply::Outcome::api_error && reply.error_code == 401) {
             spdlog::error("Telegram: the bot token was rejected while polling (401). Check "
                           "TELEGRAM_BOT_TOKEN in .env; polling stopped.");
+            s->problem = "the bot token was rejected (401); polling stopped";
             co_return;
         }
         if (reply.outcome == BotReply::Outcome::api_error && reply.error_code == 409) {
@@ -179,6 +184,7 @@ awaitable<void> run_polling(StatePtr s) {
                 conflict_told = true;
             }
             wait = s->settings.conflict_retry;
+            s->problem = "another program is polling this bot (409), retrying";
         } else if (reply.retry_after) {
             wait = std::chrono::milliseconds(*reply.retry_after * 1000);
         } else {
@@ -187,6 +193,7 @@ awaitable<void> run_polling(StatePtr s) {
             spdlog::log(level, "Telegram: getUpdates failed ({}); retry {} in {} ms",
                         reply.ok() ? std::string("result is not a list") : reply.description,
                         failures, wait.count());
+            s->problem = "getUpdates failing, retrying";
         }
         if (!co_await pause(s, wait)) break;
     }

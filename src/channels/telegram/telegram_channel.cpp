@@ -83,6 +83,14 @@ class TelegramChannel final : public Channel {
     }
 
     bool is_connected() const override { return state_->identified && !state_->stopping; }
+    std::string status_detail() const override {
+        if (!state_->identified) {
+            return state_->problem.empty() ? "connecting to the Bot API" : state_->problem;
+        }
+        const std::string bot = "@" + state_->bot.username;
+        if (state_->polling) return bot + ", polling";
+        return state_->problem.empty() ? bot + ", starting to poll" : bot + ", " + state_->problem;
+    }
     bool owns_jid(const std::string& jid) const override { return jid.rfind("tg:", 0) == 0; }
 
     awaitable<void> disconnect() override {

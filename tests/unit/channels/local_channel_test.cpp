@@ -183,6 +183,36 @@ TEST_F(LocalChannelTest, ThrowingCallbackIsReportedAndTheDaemonGoesOn) {
     EXPECT_EQ(c->event(0)["type"], "error");
 }
 
+TEST_F(LocalChannelTest, DaemonStatusIsAnsweredByTheInjectedProvider) {
+    channels::LocalChannelOptions options;
+    options.socket_path = socket_path();
+    int asked = 0;
+    options.daemon_status = [&] {
+        ++asked;
+        json state = json::object();
+        state["version"] = "9.9";
+        return state;
+    };
+    auto& channel = start(options);
+    auto c = client();
+    c->send_json(json{{"type", "daemon_status"}});
+    ASSERT_TRUE(wait([&] { return c->lines().size() == 1; }));
+    EXPECT_EQ(asked, 1);
+    EXPECT_EQ(c->event(0)["type"], "daemon_status");
+    EXPECT_EQ(c->event(0)["version"], "9.9");
+    EXPECT_NE(channel.status_detail().find("1 client on "), std::string::npos);
+    EXPECT_TRUE(messages_.empty()); // a status request is not a message
+}
+
+TEST_F(LocalChannelTest, DaemonStatusWithoutProviderIsAnError) {
+    start();
+    auto c = client();
+    c->send_json(json{{"type", "daemon_status"}});
+    ASSERT_TRUE(wait([&] { return c->lines().size() == 1; }));
+    EXPECT_EQ(c->event(0)["type"], "error");
+    EXPECT_EQ(c->event(0)["message"], "daemon status is not available");
+}
+
 TEST_F(LocalChannelTest, JidOwnershipAndForeignJids) {
     auto& channel = start();
     EXPECT_EQ(channel.name(), "local");

@@ -46,6 +46,21 @@ TEST(LocalProtocolTest, ParsesMessageAndSubscribe) {
     EXPECT_EQ(s->chat, "ops");
 }
 
+TEST(LocalProtocolTest, DaemonStatusRequestNeedsNoChatAndItsAnswerIsTyped) {
+    auto r = parse_client_line(encode_daemon_status_request());
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r->kind, ClientRequest::Kind::daemon_status);
+    nlohmann::json state = nlohmann::json::object();
+    state["pid"] = 42;
+    const auto line = encode_daemon_status(state);
+    ASSERT_EQ(line.back(), '\n');
+    const auto back = nlohmann::json::parse(line);
+    EXPECT_EQ(back["type"], "daemon_status");
+    EXPECT_EQ(back["pid"], 42);
+    // Chat clients skip it: it is not one of their event types.
+    EXPECT_FALSE(parse_server_line(line.substr(0, line.size() - 1)));
+}
+
 TEST(LocalProtocolTest, RejectsMalformedRequestsWithReasons) {
     EXPECT_EQ(parse_client_line("{").error(), "invalid JSON");
     EXPECT_EQ(parse_client_line("\"text\"").error(), "expected a JSON object");

@@ -409,3 +409,31 @@ TEST(RetryDelayTest, DoublesFromBase) {
     EXPECT_EQ(queue::retry_delay(5000ms, 1), 5000ms);
     EXPECT_EQ(queue::retry_delay(5000ms, 5), 80000ms);
 }
+
+TEST_F(GroupQueueTest, RunsReportsWorkingWarmAndQueuedGroups) {
+    auto q = make(1);
+    Gate gate(io_);
+    q->set_process_messages_fn([&](std::string) -> awaitable<bool> {
+        co_await gate.wait();
+        co_return true;
+    });
+    EXPECT_TRUE(q->runs().empty());
+    q->enqueue_message_check("g1");
+    q->enqueue_message_check("g2");
+    settle();
+    q->register_process("g1", "nanoclaw-g1-1", "g1");
+    auto runs = q->runs();
+    ASSERT_EQ(runs.size(), 2u);
+    EXPECT_EQ(runs[0].jid, "g1");
+    EXPECT_TRUE(runs[0].active);
+    EXPECT_FALSE(runs[0].idle);
+    EXPECT_EQ(runs[0].container_name, "nanoclaw-g1-1");
+    EXPECT_EQ(runs[1].jid, "g2");
+    EXPECT_FALSE(runs[1].active);
+    EXPECT_TRUE(runs[1].waiting);
+    q->notify_idle("g1");
+    EXPECT_TRUE(q->runs()[0].idle); // a warm container
+    gate.open();
+    settle();
+    EXPECT_EQ(q->max_concurrent(), 1);
+}

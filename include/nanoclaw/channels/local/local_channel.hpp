@@ -5,8 +5,11 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "nanoclaw/channels/channel.hpp"
 #include "nanoclaw/channels/local/local_protocol.hpp"
@@ -22,6 +25,10 @@ struct LocalChannelOptions {
     /// Bytes queued for one client that is not reading; past this the client is dropped so a
     /// stuck reader can never hold memory or block anyone else.
     std::size_t max_queue_bytes = std::size_t{8} << 20;
+    /// Answers a client's {"type":"daemon_status"} (an object: version, channels, runs ...).
+    /// Injected by the daemon, so the channel knows nothing about it; called only on request.
+    /// Unset: the client gets an error.
+    std::function<nlohmann::json()> daemon_status = {};
 };
 
 /// Owns JIDs "local:<chat>". Listens once connect() has run; every method runs on the
@@ -41,6 +48,8 @@ class LocalChannel final : public Channel {
     /// Broadcasts a message line to every client of the chat; throws for a non-local JID.
     awaitable<void> send_message(std::string jid, std::string text) override;
     bool is_connected() const override;
+    /// "N client(s) on <socket>".
+    std::string status_detail() const override;
     bool owns_jid(const std::string& jid) const override;
     /// Closes every client and the listener and removes the socket file.
     awaitable<void> disconnect() override;
@@ -63,7 +72,9 @@ class LocalChannel final : public Channel {
 std::filesystem::path local_socket_path(const core::Config& config);
 
 /// Registry factory: a LocalChannel on local_socket_path(config), or nullptr when
-/// LOCAL_CHANNEL=off. `clock` must outlive every channel it creates.
-ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock);
+/// LOCAL_CHANNEL=off. `clock` must outlive every channel it creates; `daemon_status` answers
+/// status requests (see LocalChannelOptions).
+ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock,
+                                          std::function<nlohmann::json()> daemon_status = {});
 
 } // namespace nanoclaw::channels

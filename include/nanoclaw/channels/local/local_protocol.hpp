@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
 #include <tl/expected.hpp>
 
 namespace nanoclaw::channels::local {
@@ -21,7 +22,8 @@ inline constexpr std::string_view k_default_chat = "main";
 
 /// A parsed client -> daemon line.
 struct ClientRequest {
-    enum class Kind { message, subscribe };
+    /// daemon_status asks for the daemon's live state (`nanoclaw status`); it has no chat.
+    enum class Kind { message, subscribe, daemon_status };
     Kind kind = Kind::message;
     std::string chat;
     std::string sender; ///< "user" when the client sent none (message only)
@@ -61,5 +63,9 @@ std::string encode_error(std::string_view message);
 std::string encode_client_message(std::string_view chat, std::string_view sender,
                                   std::string_view text);
 std::string encode_subscribe(std::string_view chat);
+/// {"type":"daemon_status"}: the request `nanoclaw status` and `doctor` send.
+std::string encode_daemon_status_request();
+/// The answer to it: `state` (an object) with "type":"daemon_status" added.
+std::string encode_daemon_status(nlohmann::json state);
 
 } // namespace nanoclaw::channels::local

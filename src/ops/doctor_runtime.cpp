@@ -162,7 +162,7 @@ Check check_runtime(Context& ctx) {
                           "sudo usermod -aG docker $USER   then log out and back in");
     }
     return make_check("runtime", CheckStatus::fail,
-                      "`" + bin + " info` failed: " + last_line(r.err + r.out),
+                      "`" + bin + " info` failed: " + last_line(r.err.empty() ? r.out : r.err),
                       start_runtime_fix(ctx));
 }
 

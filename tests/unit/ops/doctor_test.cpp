@@ -23,6 +23,8 @@ constexpr const char* k_fake_docker = R"(#!/bin/sh
 case "$1" in
 info)
   if [ "$FAKE_INFO" = fail ]; then
+    # Docker 28's client prints its own half on stdout, ending in "Server:", before the error.
+    printf 'Client:\n Version: 28.2.2\n\nServer:\n'
     echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2
     exit 1
   fi

@@ -22,3 +22,8 @@ install(PROGRAMS ${PROJECT_SOURCE_DIR}/container/build.sh ${PROJECT_SOURCE_DIR}/
 install(FILES ${PROJECT_SOURCE_DIR}/groups/main/CLAUDE.md DESTINATION ${NANOCLAW_SHARE}/groups/main)
 install(FILES ${PROJECT_SOURCE_DIR}/groups/global/CLAUDE.md
         DESTINATION ${NANOCLAW_SHARE}/groups/global)
+
+# The WhatsApp bridge (Node), when it has been built: see InstallWhatsAppBridge.cmake.
+install(CODE "set(NANOCLAW_BRIDGE_SRC \"${PROJECT_SOURCE_DIR}/channels/whatsapp-bridge\")
+              set(NANOCLAW_BRIDGE_DEST \"${NANOCLAW_SHARE}/whatsapp-bridge\")")
+install(SCRIPT ${PROJECT_SOURCE_DIR}/cmake/InstallWhatsAppBridge.cmake)

@@ -4,15 +4,19 @@
 # skips work that is already done. Run from anywhere; the checkout is the project root.
 #   --no-chat      start the daemon but do not open the chat
 #   --no-browser   build the agent image without Chromium (smaller, faster)
+#   --whatsapp     build the WhatsApp bridge even before WhatsApp is linked (it is built anyway
+#                  once store/auth/creds.json exists)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
 open_chat=1
+whatsapp=0
 image_args=()
 for arg in "$@"; do
   case "$arg" in
     --no-chat) open_chat=0 ;;
+    --whatsapp) whatsapp=1 ;;
     --no-browser) image_args+=(--no-browser) ;;
     *) echo "start.sh: unknown option $arg" >&2; exit 2 ;;
   esac
@@ -26,6 +30,17 @@ say "build (release)"
 cmake --preset release >/dev/null
 cmake --build --preset release --target nanoclawd nanoclaw
 bin="$root/build/release/src/bin"
+
+if [ "$whatsapp" = 1 ] || [ -f store/auth/creds.json ]; then
+  say "WhatsApp bridge (channels/whatsapp-bridge)"
+  (
+    cd channels/whatsapp-bridge
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+      npm ci --no-audit --no-fund
+    fi
+    npm run build
+  )
+fi
 
 say "agent image"
 if ! docker image inspect "${CONTAINER_IMAGE:-nanoclaw-agent:latest}" >/dev/null 2>&1; then

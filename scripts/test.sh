@@ -2,7 +2,7 @@
 # Installs dependencies, builds, and runs every test suite:
 #   1. C++ unit + integration tests (dev preset: Debug, -Werror)
 #   2. the same under AddressSanitizer + UBSan (asan preset)
-#   3. agent-runner / MCP server / mock API tests (node's test runner)
+#   3. agent-runner / MCP server / WhatsApp bridge / mock API tests (node's test runner)
 #   4. the container end-to-end tests against a real Docker engine and a mock Anthropic API
 # The agent images are built in the background while C++ compiles (that work is mostly I/O).
 # Options: --quick (only step 1), --no-e2e (skip step 4), --no-asan (skip step 2).
@@ -55,8 +55,9 @@ if [ "$asan" = 1 ]; then
 fi
 
 if [ "$quick" = 0 ]; then
-  step "agent-runner and mock API tests (node)"
+  step "agent-runner, WhatsApp bridge and mock API tests (node)"
   (cd container/agent-runner && npm ci --no-audit --no-fund && npm test)
+  (cd channels/whatsapp-bridge && npm ci --no-audit --no-fund && npm test)
   node --test tests/mock-anthropic/test/
 fi
 

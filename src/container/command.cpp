@@ -6,10 +6,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "child_process.hpp"
+#include "nanoclaw/core/child_process.hpp"
 #include "signal.hpp"
 
 namespace nanoclaw::container::detail {
+
+using core::ChildProcess;
+using core::SpawnOptions;
 
 namespace {
 
@@ -72,7 +75,7 @@ awaitable<CommandResult> run_command(asio::io_context& io, std::string binary,
     auto state = std::make_shared<CommandState>(io);
     std::shared_ptr<ChildProcess> child;
     try {
-        child = std::make_shared<ChildProcess>(io, SpawnOptions{binary, std::move(args), {}});
+        child = std::make_shared<ChildProcess>(io, SpawnOptions{binary, std::move(args), {}, {}, {}});
     } catch (const std::exception& e) {
         state->result.error = e.what();
         co_return state->result;

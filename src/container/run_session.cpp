@@ -7,7 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "child_process.hpp"
+#include "nanoclaw/core/child_process.hpp"
 #include "command.hpp"
 #include "nanoclaw/container/marker_parser.hpp"
 #include "nanoclaw/container/runtime.hpp"
@@ -15,6 +15,9 @@
 #include "signal.hpp"
 
 namespace nanoclaw::container::detail {
+
+using core::ChildProcess;
+using core::SpawnOptions;
 
 namespace {
 
@@ -201,7 +204,7 @@ awaitable<SessionResult> run_session(asio::io_context& io, SessionOptions option
     auto s = std::make_shared<State>(io, std::move(options));
     try {
         s->child = std::make_shared<ChildProcess>(
-            io, SpawnOptions{s->options.binary, s->options.args, s->options.extra_env});
+            io, SpawnOptions{s->options.binary, s->options.args, s->options.extra_env, {}, {}});
     } catch (const std::exception& e) {
         s->result.spawn_error = e.what();
         co_return std::move(s->result);

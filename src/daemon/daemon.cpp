@@ -10,6 +10,7 @@
 
 #include "agent_cursors.hpp"
 #include "agent_launcher.hpp"
+#include "channel_events.hpp"
 #include "group_directory.hpp"
 #include "ipc_bridge.hpp"
 #include "live_status.hpp"
@@ -20,6 +21,7 @@
 #include "nanoclaw/channels/local/local_channel.hpp"
 #include "nanoclaw/channels/registry.hpp"
 #include "nanoclaw/channels/telegram/telegram_channel.hpp"
+#include "nanoclaw/channels/whatsapp/whatsapp_channel.hpp"
 #include "nanoclaw/container/runner.hpp"
 #include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
@@ -164,24 +166,42 @@ void Daemon::preflight() {
 
 awaitable<void> Daemon::connect_channels() {
     channels::ChannelRegistry registry;
+    // The local socket's sync_groups request is answered when every channel has synced.
+    auto sync_request = [this](std::function<void(nlohmann::json)> reply) {
+        core::spawn(io.get_executor(), "sync_groups request",
+                    sync_all_groups(channels, std::move(reply)));
+    };
     registry.register_channel("local", channels::make_local_channel_factory(
-                                           config, clock, [this] { return status(); }));
+                                           config, clock, [this] { return status(); },
+                                           sync_request));
     registry.register_channel(
         "telegram", channels::telegram::make_telegram_channel_factory(io, config, env, store));
+    registry.register_channel(
+        "whatsapp", channels::whatsapp::make_whatsapp_channel_factory(io, config, env, store));
     channels::ChannelCallbacks callbacks{
         [this](core::NewMessage m) { flow.on_inbound(std::move(m)); },
         [this](channels::ChatMetadata c) {
             store.store_chat_metadata(c.jid, c.timestamp, c.name, c.channel, c.is_group);
         },
-        [this]() -> const std::map<std::string, core::RegisteredGroup>& { return groups.all(); }};
+        [this]() -> const std::map<std::string, core::RegisteredGroup>& { return groups.all(); },
+        [this](std::string text) { route_channel_notice(groups.all(), channels, outbound, text); }};
     for (const auto& name : registry.names()) {
         auto channel = (*registry.factory(name))(callbacks);
         if (!channel) {
             spdlog::info("channel {} is not configured; skipping", name);
             continue;
         }
-        co_await channel->connect();
-        spdlog::info("channel connected: {}", name);
+        try {
+            co_await channel->connect();
+            spdlog::info("channel connected: {}", name);
+        } catch (const core::FatalError&) {
+            throw;
+        } catch (const std::exception& e) {
+            // A remote link that is down (or logged out) must not keep the daemon and its
+            // other channels from serving: the channel stays, reports itself in `status`, and
+            // keeps its outbox for when it comes back.
+            spdlog::error("channel {} did not connect: {}", name, e.what());
+        }
         channels.push_back(std::move(channel));
     }
 }

@@ -67,17 +67,16 @@ tl::expected<std::string, std::string> read_line(const Fd& sock, Clock::time_poi
     return buffer;
 }
 
-} // namespace
-
-tl::expected<json, std::string> query_daemon_status(const std::filesystem::path& socket_path,
-                                                    std::chrono::milliseconds timeout) {
+// Sends `request`, reads one line, and checks that its type is `expected`.
+tl::expected<json, std::string> ask(const std::filesystem::path& socket_path,
+                                    const std::string& request, const std::string& expected,
+                                    std::chrono::milliseconds timeout) {
     const auto deadline = Clock::now() + timeout;
     Fd sock{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)};
     if (sock.fd < 0) return tl::unexpected(std::string("socket: ") + std::strerror(errno));
     if (auto connected = connect_to(sock, socket_path); !connected) {
         return tl::unexpected(connected.error());
     }
-    const std::string request = channels::local::encode_daemon_status_request();
     if (::send(sock.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
         static_cast<ssize_t>(request.size())) {
         return tl::unexpected(std::string("cannot write to the daemon's socket"));
@@ -88,12 +87,30 @@ tl::expected<json, std::string> query_daemon_status(const std::filesystem::path&
     if (!answer.is_object()) return tl::unexpected(std::string("the daemon's answer is not JSON"));
     const auto type = answer.value("type", std::string());
     if (type == "error") {
-        // A daemon older than the status request says it does not know the type.
+        // A daemon older than the request says it does not know the type.
         return tl::unexpected("the daemon answered: " + answer.value("message", std::string()));
     }
-    if (type != "daemon_status") return tl::unexpected("unexpected answer type \"" + type + "\"");
+    if (type != expected) return tl::unexpected("unexpected answer type \"" + type + "\"");
     answer.erase("type");
     return answer;
+}
+
+} // namespace
+
+tl::expected<json, std::string> query_daemon_status(const std::filesystem::path& socket_path,
+                                                    std::chrono::milliseconds timeout) {
+    return ask(socket_path, channels::local::encode_daemon_status_request(), "daemon_status",
+               timeout);
+}
+
+tl::expected<json, std::string> query_sync_groups(const std::filesystem::path& socket_path,
+                                                  std::chrono::milliseconds timeout) {
+    auto answer =
+        ask(socket_path, channels::local::encode_sync_groups_request(), "sync_groups", timeout);
+    if (!answer) return answer;
+    auto channels = (*answer)["channels"];
+    if (!channels.is_array()) return tl::unexpected(std::string("the daemon's answer has no channels"));
+    return channels;
 }
 
 } // namespace nanoclaw::ops

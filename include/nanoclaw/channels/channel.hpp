@@ -30,6 +30,16 @@ struct ChannelCallbacks {
     std::function<void(ChatMetadata)> on_chat_metadata;
     /// The live registered-group map (JID -> group); channels use it to filter chats.
     std::function<const std::map<std::string, core::RegisteredGroup>&()> registered_groups;
+    /// Something about the channel itself the user must act on (WhatsApp logged out: how to link
+    /// it again). The daemon tells it in the main group through a connected channel; may be unset.
+    std::function<void(std::string)> on_channel_notice = {};
+};
+
+/// What an on-demand group sync came to (the daemon's answer to {"type":"sync_groups"}).
+struct GroupSyncResult {
+    bool ok = true;
+    int groups = 0;    ///< groups whose name was stored
+    std::string error; ///< why it failed, when !ok
 };
 
 class Channel {
@@ -62,6 +72,14 @@ public:
     }
     /// Refreshes chat names/metadata (calls on_chat_metadata); no-op for channels without groups.
     virtual awaitable<void> sync_groups(bool /*force*/) { co_return; }
+    /// True when sync_groups lists the groups the account is in from the platform (WhatsApp):
+    /// the channels `nanoclaw setup --step groups` asks the daemon to sync.
+    virtual bool supports_group_sync() const { return false; }
+    /// sync_groups with its outcome (never throws for an expected failure: it is reported).
+    virtual awaitable<GroupSyncResult> sync_groups_with_result(bool force) {
+        co_await sync_groups(force);
+        co_return GroupSyncResult{};
+    }
 };
 
 /// Creates a channel, or nullptr when its credentials/configuration are missing.

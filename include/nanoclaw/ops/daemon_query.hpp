@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The CLI side of the daemon's status request: one {"type":"daemon_status"} line over the local
-// channel's socket, one JSON line back (docs/operations.md).
+// The CLI side of the daemon's requests over the local channel's socket: one line out, one JSON
+// line back ({"type":"daemon_status"}, docs/operations.md; {"type":"sync_groups"}, docs/whatsapp.md).
 #pragma once
 
 #include <chrono>
@@ -18,5 +18,12 @@ namespace nanoclaw::ops {
 tl::expected<nlohmann::json, std::string>
 query_daemon_status(const std::filesystem::path& socket_path,
                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+/// Asks the running daemon to sync the groups of every channel that lists them (WhatsApp) now,
+/// and returns its answer's `channels` array: [{"name":"whatsapp","ok":true,"groups":N,
+/// "error":""}...] (empty when no such channel runs). Errors as query_daemon_status. Blocks.
+tl::expected<nlohmann::json, std::string>
+query_sync_groups(const std::filesystem::path& socket_path,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 } // namespace nanoclaw::ops

@@ -34,6 +34,7 @@ struct LocalChannel::Impl : std::enable_shared_from_this<Impl> {
     void handle_line(const std::shared_ptr<Session>& session, std::string line);
     void deliver(const local::ClientRequest& request, Session& session);
     void answer_status(Session& session);
+    void answer_sync(const std::shared_ptr<Session>& session);
     core::TimePoint next_timestamp(ChatState& state);
     /// Sends `line` to the chat's clients; with `keep`, a line nobody hears is kept for the next
     /// client that subscribes (a reply that arrives while no terminal is open is not lost).
@@ -100,6 +101,10 @@ void LocalChannel::Impl::handle_line(const std::shared_ptr<Session>& session, st
         answer_status(*session);
         return;
     }
+    if (request->kind == local::ClientRequest::Kind::sync_groups) {
+        answer_sync(session);
+        return;
+    }
     // Sending into a chat also subscribes: the sender wants that chat's replies.
     session->join_chat(request->chat);
     flush_unheard(request->chat, *session);
@@ -159,6 +164,19 @@ void LocalChannel::Impl::answer_status(Session& session) {
         spdlog::error("Local channel: daemon status failed: {}", e.what());
         session.send(local::encode_error("the daemon could not report its status (see its log)"));
     }
+}
+
+// The sync talks to remote platforms: the answer comes later, to this client only (a client
+// that left meanwhile is simply not written to).
+void LocalChannel::Impl::answer_sync(const std::shared_ptr<Session>& session) {
+    if (!options.sync_groups) {
+        session->send(local::encode_error("group sync is not available"));
+        return;
+    }
+    std::weak_ptr<Session> weak = session;
+    options.sync_groups([weak](nlohmann::json channels) {
+        if (auto s = weak.lock()) s->send(local::encode_sync_groups(std::move(channels)));
+    });
 }
 
 void LocalChannel::Impl::flush_unheard(const std::string& chat, Session& session) {
@@ -275,15 +293,17 @@ std::filesystem::path local_socket_path(const core::Config& config) {
     return config.data_dir / "nanoclawd.sock";
 }
 
-ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock,
-                                          std::function<nlohmann::json()> daemon_status) {
+ChannelFactory make_local_channel_factory(
+    const core::Config& config, core::Clock& clock, std::function<nlohmann::json()> daemon_status,
+    std::function<void(std::function<void(nlohmann::json)>)> sync_groups) {
     return [enabled = config.local_channel, path = local_socket_path(config), &clock,
-            daemon_status = std::move(daemon_status)](
+            daemon_status = std::move(daemon_status), sync_groups = std::move(sync_groups)](
                const ChannelCallbacks& callbacks) -> std::unique_ptr<Channel> {
         if (!enabled) return nullptr;
         LocalChannelOptions options;
         options.socket_path = path;
         options.daemon_status = daemon_status;
+        options.sync_groups = sync_groups;
         return std::make_unique<LocalChannel>(clock, std::move(options), callbacks);
     };
 }

@@ -44,15 +44,16 @@ tl::expected<ClientRequest, std::string> parse_request(const json& j) {
     auto type = string_field(j, "type");
     if (!type) return tl::unexpected(type.error());
     ClientRequest req;
-    if (*type == "daemon_status") {
-        req.kind = ClientRequest::Kind::daemon_status;
+    if (*type == "daemon_status" || *type == "sync_groups") {
+        req.kind = *type == "daemon_status" ? ClientRequest::Kind::daemon_status
+                                            : ClientRequest::Kind::sync_groups;
         return req;
     }
     if (*type == "subscribe") {
         req.kind = ClientRequest::Kind::subscribe;
     } else if (*type != "message") {
         return tl::unexpected("unknown type \"" + *type +
-                              "\" (expected message, subscribe or daemon_status)");
+                              "\" (expected message, subscribe, daemon_status or sync_groups)");
     }
     auto chat = string_field(j, "chat");
     if (!chat) return tl::unexpected(chat.error());
@@ -174,6 +175,15 @@ std::string encode_daemon_status(json state) {
     if (!state.is_object()) state = json::object();
     state["type"] = "daemon_status";
     return line_of(state);
+}
+
+std::string encode_sync_groups_request() {
+    return line_of({{"type", "sync_groups"}});
+}
+
+std::string encode_sync_groups(json channels) {
+    if (!channels.is_array()) channels = json::array();
+    return line_of({{"type", "sync_groups"}, {"channels", std::move(channels)}});
 }
 
 } // namespace nanoclaw::channels::local

@@ -46,6 +46,20 @@ TEST(LocalProtocolTest, ParsesMessageAndSubscribe) {
     EXPECT_EQ(s->chat, "ops");
 }
 
+TEST(LocalProtocolTest, SyncGroupsRequestAndItsAnswer) {
+    auto r = parse_client_line(encode_sync_groups_request());
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r->kind, ClientRequest::Kind::sync_groups);
+    auto channels = nlohmann::json::array();
+    channels.push_back({{"name", "whatsapp"}, {"ok", true}, {"groups", 3}, {"error", ""}});
+    const auto line = encode_sync_groups(channels);
+    ASSERT_EQ(line.back(), '\n');
+    const auto back = nlohmann::json::parse(line);
+    EXPECT_EQ(back["type"], "sync_groups");
+    EXPECT_EQ(back["channels"][0]["groups"], 3);
+    EXPECT_EQ(nlohmann::json::parse(encode_sync_groups(nullptr))["channels"], nlohmann::json::array());
+}
+
 TEST(LocalProtocolTest, DaemonStatusRequestNeedsNoChatAndItsAnswerIsTyped) {
     auto r = parse_client_line(encode_daemon_status_request());
     ASSERT_TRUE(r) << r.error();

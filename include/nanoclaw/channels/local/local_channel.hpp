@@ -29,6 +29,10 @@ struct LocalChannelOptions {
     /// Injected by the daemon, so the channel knows nothing about it; called only on request.
     /// Unset: the client gets an error.
     std::function<nlohmann::json()> daemon_status = {};
+    /// Answers a client's {"type":"sync_groups"}: runs the daemon's group sync and calls the
+    /// reply function with the channels' results (an array) when done, possibly much later.
+    /// Unset: the client gets an error.
+    std::function<void(std::function<void(nlohmann::json)>)> sync_groups = {};
 };
 
 /// Owns JIDs "local:<chat>". Listens once connect() has run; every method runs on the
@@ -72,9 +76,11 @@ class LocalChannel final : public Channel {
 std::filesystem::path local_socket_path(const core::Config& config);
 
 /// Registry factory: a LocalChannel on local_socket_path(config), or nullptr when
-/// LOCAL_CHANNEL=off. `clock` must outlive every channel it creates; `daemon_status` answers
-/// status requests (see LocalChannelOptions).
-ChannelFactory make_local_channel_factory(const core::Config& config, core::Clock& clock,
-                                          std::function<nlohmann::json()> daemon_status = {});
+/// LOCAL_CHANNEL=off. `clock` must outlive every channel it creates; `daemon_status` and
+/// `sync_groups` answer those requests (see LocalChannelOptions).
+ChannelFactory make_local_channel_factory(
+    const core::Config& config, core::Clock& clock,
+    std::function<nlohmann::json()> daemon_status = {},
+    std::function<void(std::function<void(nlohmann::json)>)> sync_groups = {});
 
 } // namespace nanoclaw::channels

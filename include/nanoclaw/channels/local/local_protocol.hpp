@@ -22,8 +22,9 @@ inline constexpr std::string_view k_default_chat = "main";
 
 /// A parsed client -> daemon line.
 struct ClientRequest {
-    /// daemon_status asks for the daemon's live state (`nanoclaw status`); it has no chat.
-    enum class Kind { message, subscribe, daemon_status };
+    /// daemon_status asks for the daemon's live state (`nanoclaw status`); sync_groups for a
+    /// group sync on every channel that lists groups (`setup --step groups`). Neither has a chat.
+    enum class Kind { message, subscribe, daemon_status, sync_groups };
     Kind kind = Kind::message;
     std::string chat;
     std::string sender; ///< "user" when the client sent none (message only)
@@ -67,5 +68,9 @@ std::string encode_subscribe(std::string_view chat);
 std::string encode_daemon_status_request();
 /// The answer to it: `state` (an object) with "type":"daemon_status" added.
 std::string encode_daemon_status(nlohmann::json state);
+/// {"type":"sync_groups"}: asks the daemon to sync every channel's groups now.
+std::string encode_sync_groups_request();
+/// The answer: {"type":"sync_groups","channels":[{"name","ok","groups","error"}...]}.
+std::string encode_sync_groups(nlohmann::json channels);
 
 } // namespace nanoclaw::channels::local

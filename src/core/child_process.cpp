@@ -3,7 +3,7 @@
 // tables, so starting a runtime CLI costs well under a millisecond where Boost.Process's fork cost
 // several. Exit is noticed through a SIGCHLD signal_set and reaped with waitpid(pid) only, so other
 // children of the process are never reaped by accident.
-#include "child_process.hpp"
+#include "nanoclaw/core/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -24,7 +24,7 @@
 
 extern char** environ;
 
-namespace nanoclaw::container::detail {
+namespace nanoclaw::core {
 
 using asio::posix::stream_descriptor;
 
@@ -89,9 +89,10 @@ std::optional<int> decode_status(int raw) {
     return std::nullopt;
 }
 
-// The inherited environment with `extra` added; an extra entry replaces an inherited one.
-std::vector<std::string>
-merged_environment(const std::vector<std::pair<std::string, std::string>>& extra) {
+// The inherited environment with `extra` added (an extra entry replaces an inherited one) and
+// the `removed` names left out.
+std::vector<std::string> merged_environment(const SpawnOptions& options) {
+    const auto& extra = options.extra_env;
     std::vector<std::string> env;
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         const std::string_view entry(*e);
@@ -99,6 +100,8 @@ merged_environment(const std::vector<std::pair<std::string, std::string>>& extra
         bool replaced = false;
         for (const auto& kv : extra)
             replaced = replaced || kv.first == name;
+        for (const auto& removed : options.removed_env)
+            replaced = replaced || removed == name;
         if (!replaced) env.emplace_back(entry);
     }
     for (const auto& [name, value] : extra)
@@ -157,6 +160,8 @@ ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     ::posix_spawn_file_actions_adddup2(&fa.actions, out.write_end, 1);
     ::posix_spawn_file_actions_adddup2(&fa.actions, err.write_end, 2);
     ::posix_spawn_file_actions_addclosefrom_np(&fa.actions, 3);
+    if (!options.cwd.empty())
+        ::posix_spawn_file_actions_addchdir_np(&fa.actions, options.cwd.c_str());
 
     // The daemon's signal mask and dispositions (SIGPIPE is ignored here) are not the child's:
     // it starts with nothing blocked and every signal at its default action.
@@ -171,7 +176,7 @@ ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
     std::vector<std::string> argv_strings{options.binary};
     argv_strings.insert(argv_strings.end(), options.args.begin(), options.args.end());
     auto argv = pointers(argv_strings);
-    auto env_strings = merged_environment(options.extra_env);
+    auto env_strings = merged_environment(options);
     auto envp = pointers(env_strings);
 
     // A name is looked up on PATH (posix_spawnp); a path is used as it is.
@@ -207,6 +212,19 @@ awaitable<bool> ChildProcess::write_stdin_and_close(std::string data) {
     boost::system::error_code close_ec;
     state->in.close(close_ec);
     co_return !ec;
+}
+
+awaitable<bool> ChildProcess::write_stdin(std::string data) {
+    auto state = state_;
+    boost::system::error_code ec;
+    co_await asio::async_write(state->in, asio::buffer(data),
+                               asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+}
+
+void ChildProcess::close_stdin() {
+    boost::system::error_code ec;
+    state_->in.close(ec);
 }
 
 awaitable<std::size_t> ChildProcess::read_stdout(char* buf, std::size_t size) {
@@ -245,8 +263,16 @@ void ChildProcess::kill() {
     if (!state_->exited && state_->pid > 0) ::kill(state_->pid, SIGKILL);
 }
 
+void ChildProcess::terminate() {
+    if (!state_->exited && state_->pid > 0) ::kill(state_->pid, SIGTERM);
+}
+
+bool ChildProcess::exited() const {
+    return state_->exited;
+}
+
 int ChildProcess::pid() const {
     return state_->pid;
 }
 
-} // namespace nanoclaw::container::detail
+} // namespace nanoclaw::core

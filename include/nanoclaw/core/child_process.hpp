@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// One runtime-CLI child with piped stdio, driven from the io_context without ever blocking it.
-// Spawned with posix_spawn; the Asio descriptor types stay behind a pimpl.
+// One child process with piped stdio, driven from the io_context without ever blocking it: the
+// container runtime's CLI, the WhatsApp bridge. Spawned with posix_spawn; the Asio descriptor
+// types stay behind a pimpl.
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,12 +14,14 @@
 
 #include "nanoclaw/core/asio.hpp"
 
-namespace nanoclaw::container::detail {
+namespace nanoclaw::core {
 
 struct SpawnOptions {
     std::string binary;            ///< a name looked up on PATH, or a path
     std::vector<std::string> args; ///< argv after the binary; never passed through a shell
     std::vector<std::pair<std::string, std::string>> extra_env; ///< added to the inherited env
+    std::vector<std::string> removed_env; ///< inherited variables the child must not see
+    std::filesystem::path cwd;            ///< working directory; empty: the daemon's
 };
 
 class ChildProcess {
@@ -30,6 +34,12 @@ class ChildProcess {
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
+
+    /// Writes `data` to stdin and keeps it open. One write at a time (callers queue); false when
+    /// the write failed (the child closed its stdin or exited).
+    awaitable<bool> write_stdin(std::string data);
+    /// Closes stdin: the child reads EOF.
+    void close_stdin();
 
     /// Writes `data` to stdin and closes it. A child that exited early (EPIPE) is not an error
     /// here: its exit status tells the story. Returns false if the write failed.
@@ -47,6 +57,10 @@ class ChildProcess {
 
     /// SIGKILL to the CLI process (not the container: stop it by name for that).
     void kill();
+    /// SIGTERM: asks the child to exit.
+    void terminate();
+    /// True once the child has been reaped.
+    bool exited() const;
 
     int pid() const;
 
@@ -56,4 +70,4 @@ class ChildProcess {
     std::shared_ptr<State> state_;
 };
 
-} // namespace nanoclaw::container::detail
+} // namespace nanoclaw::core

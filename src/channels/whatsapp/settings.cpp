@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// WhatsApp is on when it has been linked (store/auth/creds.json, spec 30 §15.1: the port returns
+// no channel without it, so a supervisor never loops on a QR request) and a bridge can be run.
+#include "nanoclaw/channels/whatsapp/settings.hpp"
+
+#include "nanoclaw/core/env_file.hpp"
+
+namespace nanoclaw::channels::whatsapp {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_command_key = "WHATSAPP_BRIDGE_COMMAND";
+
+std::string configured_command(const core::Config& config, const core::EnvMap& env) {
+    if (auto it = env.find(k_command_key); it != env.end() && !it->second.empty())
+        return it->second;
+    auto dotenv = core::read_env_file(config.root / ".env", {k_command_key});
+    if (auto it = dotenv.find(k_command_key); it != dotenv.end()) return it->second;
+    return {};
+}
+
+// The built bridge in the share directory: the checkout's layout (channels/whatsapp-bridge),
+// which an install copies as it is, else a flat whatsapp-bridge/ beside the share's other files.
+std::optional<fs::path> built_bridge(const fs::path& share) {
+    if (share.empty()) return std::nullopt;
+    for (const auto& candidate : {share / "channels" / "whatsapp-bridge" / "dist" / "bridge.js",
+                                  share / "whatsapp-bridge" / "dist" / "bridge.js"}) {
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec)) return candidate;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<std::string> split_command(std::string_view command) {
+    std::vector<std::string> argv;
+    std::size_t i = 0;
+    while (i < command.size()) {
+        while (i < command.size() && (command[i] == ' ' || command[i] == '\t')) ++i;
+        const auto start = i;
+        while (i < command.size() && command[i] != ' ' && command[i] != '\t') ++i;
+        if (i > start) argv.emplace_back(command.substr(start, i - start));
+    }
+    return argv;
+}
+
+tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::Config& config,
+                                                                   const core::EnvMap& env) {
+    WhatsAppSettings s;
+    s.root = config.root;
+    s.auth_dir = config.store_dir / "auth";
+    s.assistant_name = config.assistant_name;
+    s.assistant_has_own_number = config.assistant_has_own_number;
+    std::error_code ec;
+    if (!fs::is_regular_file(s.auth_dir / "creds.json", ec)) {
+        return tl::unexpected("WhatsApp is not linked (no " + (s.auth_dir / "creds.json").string() +
+                              "); to use it, run " + std::string(k_relink_hint));
+    }
+    if (const auto command = configured_command(config, env); !command.empty()) {
+        s.bridge_command = split_command(command);
+    }
+    if (s.bridge_command.empty()) {
+        const auto bridge = built_bridge(config.share_dir);
+        if (!bridge) {
+            return tl::unexpected(
+                "WhatsApp is linked but its bridge is not built (no " +
+                (config.share_dir / "channels/whatsapp-bridge/dist/bridge.js").string() +
+                "); build it with `cd channels/whatsapp-bridge && npm ci && npm run build`, or "
+                "set WHATSAPP_BRIDGE_COMMAND");
+        }
+        s.bridge_command = {"node", bridge->string()};
+    }
+    return s;
+}
+
+std::vector<std::string> bridge_argv(const WhatsAppSettings& settings) {
+    auto argv = settings.bridge_command;
+    argv.insert(argv.end(), {"--auth-dir", settings.auth_dir.string(), "--mode", "channel"});
+    return argv;
+}
+
+} // namespace nanoclaw::channels::whatsapp

@@ -27,6 +27,7 @@ packages=(
   libboost-all-dev libsqlitecpp-dev libsqlite3-dev sqlite3 nlohmann-json3-dev libspdlog-dev libfmt-dev
   libssl-dev openssl ca-certificates libgtest-dev libgmock-dev libexpected-dev
   libhowardhinnant-date-dev tzdata libcli11-dev python3
+  libqrencode-dev  # the WhatsApp login QR code (setup --step whatsapp-auth)
   systemd  # systemd-analyze: the unit test runs `verify` on the generated service unit
 )
 [ "$with_docker" = 1 ] && packages+=(docker.io debootstrap)

@@ -14,6 +14,7 @@
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/log.hpp"
 #include "nanoclaw/core/version.hpp"
+#include "nanoclaw/ops/daemon_query.hpp"
 #include "nanoclaw/ops/doctor.hpp"
 #include "nanoclaw/ops/logs.hpp"
 #include "nanoclaw/ops/status.hpp"
@@ -86,7 +87,11 @@ int main(int argc, char** argv) {
         if (logs_cmd->parsed()) return ops::run_logs(config, logs);
         if (doctor_cmd->parsed()) return ops::run_doctor(config, env, doctor, std::cout, doctor_json);
         if (setup_cmd->parsed()) {
-            return setup::run_setup(setup_cmd->remaining(), setup::SetupContext{config, env, std::cout, std::cerr});
+            setup::SetupContext context{config, env, std::cout, std::cerr};
+            context.sync_groups_in_daemon = [&config](std::chrono::milliseconds timeout) {
+                return ops::query_sync_groups(channels::local_socket_path(config), timeout);
+            };
+            return setup::run_setup(setup_cmd->remaining(), context);
         }
     } catch (const std::exception& e) {
         std::cerr << "nanoclaw: " << e.what() << "\n";

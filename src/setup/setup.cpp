@@ -19,11 +19,14 @@ using StepFn = std::function<int(const std::vector<std::string>&, const SetupCon
 
 const std::vector<std::pair<std::string, StepFn>>& step_table() {
     // The reference's order (usage messages show it): timezone, environment, container, groups,
-    // register, mounts, service, verify, then the channel steps.
+    // register, mounts, service, verify, then the channel steps. Only the two-argument overloads
+    // of groups_step and whatsapp_auth_step are declared here (nanoclaw/setup/whatsapp.hpp has
+    // the others).
     static const std::vector<std::pair<std::string, StepFn>> table{
         {"timezone", timezone_step}, {"environment", environment_step}, {"container", container_step},
         {"groups", groups_step},     {"register", register_step},       {"mounts", mounts_step},
-        {"service", service_step},   {"verify", verify_step},           {"telegram", telegram_step}};
+        {"service", service_step},   {"verify", verify_step},           {"telegram", telegram_step},
+        {"whatsapp-auth", whatsapp_auth_step}};
     return table;
 }
 

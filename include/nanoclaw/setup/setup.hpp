@@ -3,9 +3,14 @@
 // the exit-code convention (0 ok, 1 failed, 2 runtime missing, 3 timed out, 4 bad input).
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+#include <tl/expected.hpp>
 
 #include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/config.hpp"
@@ -21,6 +26,11 @@ struct SetupContext {
     std::ostream& err;
     const core::Clock* clock = nullptr; ///< "now" for stored timestamps; null = the system clock
     const Platform* platform = nullptr; ///< the machine; null = detect_platform(env)
+    /// Asks the running daemon to sync its channels' groups now and returns the answer's
+    /// `channels` array (ops::query_sync_groups; the CLI wires it in, as ops comes after setup in
+    /// the component order). Null: a running daemon is left to sync by itself.
+    std::function<tl::expected<nlohmann::json, std::string>(std::chrono::milliseconds)>
+        sync_groups_in_daemon = nullptr;
 };
 
 /// The context's platform, or the detected one.
@@ -59,7 +69,8 @@ int environment_step(const std::vector<std::string>& args, const SetupContext& c
 /// `container --runtime docker|apple-container`: builds and smoke-tests the agent image (§4).
 int container_step(const std::vector<std::string>& args, const SetupContext& context);
 
-/// `groups [--list] [--limit N]`: lists WhatsApp groups from the store, or syncs them (§5).
+/// `groups [--list] [--limit N]`: lists WhatsApp groups from the store, or syncs their names (§5):
+/// left to a running daemon, else straight through the WhatsApp bridge.
 int groups_step(const std::vector<std::string>& args, const SetupContext& context);
 
 /// `mounts --empty | --json <json> | stdin [--force]`: writes the mount allowlist (§7, §17.3).
@@ -74,5 +85,9 @@ int verify_step(const std::vector<std::string>& args, const SetupContext& contex
 
 /// `telegram`: checks TELEGRAM_BOT_TOKEN with getMe and prints the bot in a SETUP_TELEGRAM block.
 int telegram_step(const std::vector<std::string>& args, const SetupContext& context);
+
+/// `whatsapp-auth --method qr-browser|qr-terminal|pairing-code [--phone N] [--keep]`: links
+/// WhatsApp through the bridge and prints AUTH_WHATSAPP blocks (§11; nanoclaw/setup/whatsapp.hpp).
+int whatsapp_auth_step(const std::vector<std::string>& args, const SetupContext& context);
 
 } // namespace nanoclaw::setup

@@ -12,12 +12,14 @@
 
 #include "nanoclaw/core/daemon_lock.hpp"
 #include "nanoclaw/setup/service_files.hpp"
+#include "lock_holder.hpp"
 #include "step_fixture.hpp"
 
 namespace nanoclaw::setup {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_support::LockHolder;
 using testing_support::StepTest;
 using Keys = std::vector<std::string>;
 
@@ -50,50 +52,6 @@ class ServiceStepTest : public StepTest {
     }
 
     fs::path daemon_bin;
-};
-
-// A process that holds the daemon lock (as a running nanoclawd does) until a signal ends it.
-class LockHolder {
-  public:
-    explicit LockHolder(const fs::path& data_dir) {
-        fs::create_directories(data_dir);
-        int fds[2];
-        EXPECT_EQ(::pipe(fds), 0);
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::close(fds[0]);
-            try {
-                auto lock = core::DaemonLock::acquire(core::daemon_lock_path(data_dir));
-                (void)!::write(fds[1], "x", 1);
-                for (;;)
-                    ::pause();
-            } catch (...) {
-                ::_exit(2);
-            }
-        }
-        ::close(fds[1]);
-        char c = 0;
-        EXPECT_EQ(::read(fds[0], &c, 1), 1) << "the child could not take the lock";
-        ::close(fds[0]);
-    }
-    ~LockHolder() {
-        if (!reaped_) {
-            ::kill(pid_, SIGKILL);
-            wait_status();
-        }
-    }
-    pid_t pid() const { return pid_; }
-    bool alive() const { return ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-    int wait_status() {
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        reaped_ = true;
-        return status;
-    }
-
-  private:
-    pid_t pid_ = -1;
-    bool reaped_ = false;
 };
 
 // Catalog 115.

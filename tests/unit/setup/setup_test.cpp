@@ -38,7 +38,7 @@ struct SetupArgsTest : ::testing::Test {
 TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
     EXPECT_EQ(run({}), 1);
     EXPECT_EQ(err.str(), "Usage: nanoclaw setup --step <timezone|environment|container|groups|register|mounts|service|verify|"
-                         "telegram> [args...]\n");
+                         "telegram|whatsapp-auth> [args...]\n");
     EXPECT_EQ(run({"--step"}), 1);
     EXPECT_EQ(run({"--step", ""}), 1);
     EXPECT_EQ(out.str(), ""); // no status block for usage errors
@@ -47,7 +47,7 @@ TEST_F(SetupArgsTest, MissingStepPrintsTheUsageAndFails) {
 TEST_F(SetupArgsTest, UnknownStepNamesTheAvailableOnes) {
     EXPECT_EQ(run({"--step", "nope"}), 1);
     EXPECT_EQ(err.str(), "Unknown step: nope\nAvailable steps: timezone, environment, container, groups, register, "
-                         "mounts, service, verify, telegram\n");
+                         "mounts, service, verify, telegram, whatsapp-auth\n");
     EXPECT_EQ(out.str(), "");
 }
 

@@ -56,6 +56,7 @@ struct BridgeProcess::State {
     bool writing = false;
     bool stopping = false;
     bool finished = false;
+    bool stdout_eof = false;
     asio::steady_timer stdout_done; ///< cancelled at stdout EOF
     asio::steady_timer exited;      ///< cancelled once on_exit ran
 };
@@ -74,6 +75,7 @@ awaitable<void> read_stdout(StatePtr s) {
         lines.feed(std::string_view(buf.data(), n), s->handlers.on_line, s->handlers.on_oversized);
     }
     if (auto last = lines.finish()) s->handlers.on_line(std::move(*last));
+    s->stdout_eof = true;
     s->stdout_done.cancel();
 }
 
@@ -95,10 +97,12 @@ awaitable<void> read_stderr(StatePtr s) {
 // A grandchild holding stdout open gets one second, then the pipes are closed.
 awaitable<void> watch_exit(StatePtr s) {
     const auto code = co_await s->child.wait_exit();
-    s->stdout_done.expires_after(std::chrono::seconds(1));
-    boost::system::error_code ec;
-    co_await s->stdout_done.async_wait(asio::redirect_error(use_awaitable, ec));
-    if (!ec) s->child.close_outputs();
+    if (!s->stdout_eof) {
+        s->stdout_done.expires_after(std::chrono::seconds(1));
+        boost::system::error_code ec;
+        co_await s->stdout_done.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (!ec) s->child.close_outputs();
+    }
     s->finished = true;
     if (s->handlers.on_exit) s->handlers.on_exit(code);
     s->exited.cancel();

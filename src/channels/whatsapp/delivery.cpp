@@ -20,6 +20,7 @@ awaitable<DeliveryAttempt> deliver_entry(StatePtr s, store::OutboxEntry entry,
         if (s->stopping) co_return DeliveryAttempt{Verdict::retry, "stopping", std::nullopt};
         co_await wait_for_change(s, std::chrono::hours(24 * 365));
     }
+    if (s->stopping) co_return DeliveryAttempt{Verdict::retry, "stopping", std::nullopt};
     const auto id = s->next_request++;
     auto reply = co_await request(s, id, encode_send(id, entry.jid, entry.text),
                                   s->settings.send_timeout);

@@ -89,9 +89,20 @@ class WhatsAppChannel final : public Channel {
 
     bool owns_jid(const std::string& jid) const override { return owns_whatsapp_jid(jid); }
 
+    // Sends already handed to the bridge get their answer first (up to the grace period), so
+    // a graceful restart never sends a delivered message again.
     awaitable<void> disconnect() override {
         auto s = state_;
         if (!s->stopping) spdlog::info("WhatsApp channel stopping");
+        s->stopping = true;
+        s->notify_change();
+        const auto deadline = std::chrono::steady_clock::now() + s->settings.shutdown_grace;
+        asio::steady_timer tick(s->io);
+        while (!s->pending.empty() && s->bridge && std::chrono::steady_clock::now() < deadline) {
+            tick.expires_after(std::chrono::milliseconds(20));
+            boost::system::error_code ec;
+            co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
         stop();
         co_await stop_bridge(s);
     }

@@ -185,8 +185,12 @@ awaitable<void> BridgeProcess::stop(std::string line, std::chrono::milliseconds 
     co_await wait_exited(s, grace);
 }
 
-bool BridgeProcess::running() const { return !state_->finished; }
+bool BridgeProcess::running() const {
+    return !state_->finished;
+}
 
-int BridgeProcess::pid() const { return state_->child.pid(); }
+int BridgeProcess::pid() const {
+    return state_->child.pid();
+}
 
 } // namespace nanoclaw::channels::whatsapp

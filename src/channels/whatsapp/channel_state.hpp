@@ -33,8 +33,8 @@ struct PendingRequest {
 struct ChannelState {
     ChannelState(asio::io_context& context, WhatsAppSettings s, ChannelCallbacks cb,
                  store::Store& st)
-        : io(context), settings(std::move(s)), callbacks(std::move(cb)), store(st),
-          mapping{settings.assistant_name, settings.assistant_has_own_number} {}
+        : io(context), settings(std::move(s)), callbacks(std::move(cb)),
+          store(st), mapping{settings.assistant_name, settings.assistant_has_own_number} {}
 
     asio::io_context& io;
     WhatsAppSettings settings;
@@ -45,15 +45,15 @@ struct ChannelState {
     std::unique_ptr<Outbox> outbox;
 
     std::unique_ptr<BridgeProcess> bridge;
-    int generation = 0;       ///< bumped per bridge process: late events of an old one are ignored
-    bool connected = false;   ///< the last event was `connected`
-    bool stopping = false;    ///< disconnect() ran
-    bool logged_out = false;  ///< 401 or a QR request: stopped until the user links again
-    std::string account;      ///< the linked phone number
-    std::string problem;      ///< why it is not connected, for `nanoclaw status`
-    int disconnects = 0;      ///< since the last stable connection
-    int replaced = 0;         ///< consecutive 440s
-    int restarts = 0;         ///< consecutive bridge exits
+    int generation = 0;      ///< bumped per bridge process: late events of an old one are ignored
+    bool connected = false;  ///< the last event was `connected`
+    bool stopping = false;   ///< disconnect() ran
+    bool logged_out = false; ///< 401 or a QR request: stopped until the user links again
+    std::string account;     ///< the linked phone number
+    std::string problem;     ///< why it is not connected, for `nanoclaw status`
+    int disconnects = 0;     ///< since the last stable connection
+    int replaced = 0;        ///< consecutive 440s
+    int restarts = 0;        ///< consecutive bridge exits
     SteadyTime connected_at{}, disconnected_at{}, bridge_started_at{};
     std::int64_t next_request = 1;
     std::map<std::int64_t, std::shared_ptr<PendingRequest>> pending;
@@ -63,7 +63,8 @@ struct ChannelState {
 
     /// Wakes everyone waiting for a change of the link state.
     void notify_change() {
-        for (const auto& timer : change_waiters) timer->cancel();
+        for (const auto& timer : change_waiters)
+            timer->cancel();
         change_waiters.clear();
     }
 };

@@ -23,7 +23,8 @@ const std::vector<std::string> k_secret_env = {"ANTHROPIC_API_KEY", "CLAUDE_CODE
                                                "ANTHROPIC_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"};
 
 std::string lowercase(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -58,7 +59,8 @@ void schedule(const StatePtr& s, milliseconds delay, bool restart) {
 }
 
 void abandon_requests(ChannelState& s) {
-    for (auto& [id, pending] : s.pending) pending->timer.cancel();
+    for (auto& [id, pending] : s.pending)
+        pending->timer.cancel();
     s.pending.clear();
 }
 
@@ -68,8 +70,8 @@ void stop_logged_out(const StatePtr& s, const std::string& why) {
     if (s->logged_out) return;
     s->logged_out = true;
     s->connected = false;
-    s->problem = why + "; link it again with: " + std::string(k_relink_hint) +
-                 ", then restart nanoclaw";
+    s->problem =
+        why + "; link it again with: " + std::string(k_relink_hint) + ", then restart nanoclaw";
     spdlog::error("WhatsApp: {}", s->problem);
     if (s->backoff) s->backoff->cancel();
     s->backoff.reset();
@@ -98,10 +100,9 @@ void on_connected(const StatePtr& s, const ConnectedEvent& e) {
     s->connected_at = now;
     s->problem.clear();
     s->notify_change(); // connect() returns, the outbox's lanes flush in order
-    core::spawn(s->io.get_executor(), "whatsapp group sync",
-                [](StatePtr state) -> awaitable<void> {
-                    co_await sync_groups_now(state, false);
-                }(s));
+    core::spawn(s->io.get_executor(), "whatsapp group sync", [](StatePtr state) -> awaitable<void> {
+        co_await sync_groups_now(state, false);
+    }(s));
     start_sync_timer(s);
 }
 
@@ -158,7 +159,8 @@ void on_message(const StatePtr& s, const MessageEvent& e) {
         auto mapped = map_inbound(e, s->lids, s->mapping, registered);
         if (!mapped) return;
         if (mapped->via_sender_pn)
-            spdlog::info("Translated LID via senderPn lid={} phone={}", mapped->raw_jid, mapped->chat.jid);
+            spdlog::info("Translated LID via senderPn lid={} phone={}", mapped->raw_jid,
+                         mapped->chat.jid);
         if (callbacks.on_chat_metadata) callbacks.on_chat_metadata(mapped->chat);
         if (mapped->unmatched_translation) {
             std::string jids;
@@ -168,7 +170,8 @@ void on_message(const StatePtr& s, const MessageEvent& e) {
                          "raw={} translated={} registered=[{}]",
                          mapped->raw_jid, mapped->chat.jid, jids);
         }
-        if (mapped->message && callbacks.on_message) callbacks.on_message(std::move(*mapped->message));
+        if (mapped->message && callbacks.on_message)
+            callbacks.on_message(std::move(*mapped->message));
     } catch (const std::exception& err) {
         spdlog::error("WhatsApp: error processing incoming message id={} jid={}: {}", e.id,
                       e.remote_jid, err.what());

@@ -22,8 +22,8 @@ awaitable<DeliveryAttempt> deliver_entry(StatePtr s, store::OutboxEntry entry,
     }
     if (s->stopping) co_return DeliveryAttempt{Verdict::retry, "stopping", std::nullopt};
     const auto id = s->next_request++;
-    auto reply = co_await request(s, id, encode_send(id, entry.jid, entry.text),
-                                  s->settings.send_timeout);
+    auto reply =
+        co_await request(s, id, encode_send(id, entry.jid, entry.text), s->settings.send_timeout);
     if (reply) {
         if (auto* sent = std::get_if<SentEvent>(&*reply)) {
             progress(1);
@@ -32,7 +32,8 @@ awaitable<DeliveryAttempt> deliver_entry(StatePtr s, store::OutboxEntry entry,
             co_return DeliveryAttempt{};
         }
         if (auto* failed = std::get_if<SendFailedEvent>(&*reply))
-            co_return DeliveryAttempt{Verdict::retry, "send failed: " + failed->error, std::nullopt};
+            co_return DeliveryAttempt{Verdict::retry, "send failed: " + failed->error,
+                                      std::nullopt};
         if (auto* err = std::get_if<ErrorEvent>(&*reply))
             co_return DeliveryAttempt{Verdict::retry, "bridge error: " + err->error, std::nullopt};
     }

@@ -16,11 +16,14 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool is_lid(std::string_view jid) { return ends_with(jid, "@lid"); }
+bool is_lid(std::string_view jid) {
+    return ends_with(jid, "@lid");
+}
 
 // The first non-empty of conversation, extended text, image caption, video caption (§15.4.8).
 std::string text_of(const MessageContent& c) {
-    for (const auto* field : {&c.conversation, &c.extended_text, &c.image_caption, &c.video_caption})
+    for (const auto* field :
+         {&c.conversation, &c.extended_text, &c.image_caption, &c.video_caption})
         if (!field->empty()) return *field;
     return {};
 }
@@ -58,7 +61,9 @@ std::string jid_user(std::string_view jid) {
     return std::string(user.substr(0, user.find(':')));
 }
 
-std::string phone_jid(std::string_view pn) { return jid_user(pn) + std::string(k_phone_server); }
+std::string phone_jid(std::string_view pn) {
+    return jid_user(pn) + std::string(k_phone_server);
+}
 
 bool owns_whatsapp_jid(std::string_view jid) {
     return ends_with(jid, "@g.us") || ends_with(jid, k_phone_server);
@@ -94,9 +99,9 @@ std::string LidTranslator::translate(std::string_view jid) const {
     return std::string(jid);
 }
 
-std::optional<InboundMessage> map_inbound(const MessageEvent& event, LidTranslator& lids,
-                                          const MappingOptions& options,
-                                          const std::function<bool(const std::string&)>& registered) {
+std::optional<InboundMessage>
+map_inbound(const MessageEvent& event, LidTranslator& lids, const MappingOptions& options,
+            const std::function<bool(const std::string&)>& registered) {
     if (event.remote_jid.empty() || event.remote_jid == "status@broadcast") return std::nullopt;
     // A participant the bridge resolved teaches a mapping for later DMs.
     if (is_lid(event.participant) && !event.participant_pn.empty())
@@ -105,8 +110,7 @@ std::optional<InboundMessage> map_inbound(const MessageEvent& event, LidTranslat
     InboundMessage out;
     out.raw_jid = event.remote_jid;
     const auto chat = resolve_chat(event, lids, out.via_sender_pn);
-    const auto timestamp =
-        core::format_iso(core::TimePoint(std::chrono::seconds(event.timestamp)));
+    const auto timestamp = core::format_iso(core::TimePoint(std::chrono::seconds(event.timestamp)));
     out.chat = ChatMetadata{chat, timestamp, std::nullopt, std::string("whatsapp"),
                             ends_with(chat, "@g.us")};
     if (!registered(chat)) {
@@ -121,7 +125,8 @@ std::optional<InboundMessage> map_inbound(const MessageEvent& event, LidTranslat
     m.id = event.id;
     m.chat_jid = chat;
     m.sender = !event.participant.empty() ? event.participant : event.remote_jid;
-    m.sender_name = !event.push_name.empty() ? event.push_name : m.sender.substr(0, m.sender.find('@'));
+    m.sender_name =
+        !event.push_name.empty() ? event.push_name : m.sender.substr(0, m.sender.find('@'));
     m.timestamp = timestamp;
     m.is_from_me = event.from_me;
     // On a shared number the user's own messages are fromMe too: only the prefix tells the

@@ -38,9 +38,11 @@ std::vector<std::string> split_command(std::string_view command) {
     std::vector<std::string> argv;
     std::size_t i = 0;
     while (i < command.size()) {
-        while (i < command.size() && (command[i] == ' ' || command[i] == '\t')) ++i;
+        while (i < command.size() && (command[i] == ' ' || command[i] == '\t'))
+            ++i;
         const auto start = i;
-        while (i < command.size() && command[i] != ' ' && command[i] != '\t') ++i;
+        while (i < command.size() && command[i] != ' ' && command[i] != '\t')
+            ++i;
         if (i > start) argv.emplace_back(command.substr(start, i - start));
     }
     return argv;

@@ -19,7 +19,8 @@ awaitable<DeliveryAttempt> deliver_if_alive(std::weak_ptr<ChannelState> weak,
                                             store::OutboxEntry entry,
                                             std::function<void(int)> progress) {
     auto s = weak.lock();
-    if (!s) co_return DeliveryAttempt{DeliveryAttempt::Verdict::retry, "channel gone", std::nullopt};
+    if (!s)
+        co_return DeliveryAttempt{DeliveryAttempt::Verdict::retry, "channel gone", std::nullopt};
     co_return co_await deliver_entry(s, std::move(entry), std::move(progress));
 }
 
@@ -114,9 +115,7 @@ class WhatsAppChannel final : public Channel {
         co_return;
     }
 
-    awaitable<void> sync_groups(bool force) override {
-        co_await sync_groups_now(state_, force);
-    }
+    awaitable<void> sync_groups(bool force) override { co_await sync_groups_now(state_, force); }
     bool supports_group_sync() const override { return true; }
     awaitable<GroupSyncResult> sync_groups_with_result(bool force) override {
         co_return co_await sync_groups_now(state_, force);
@@ -131,7 +130,8 @@ class WhatsAppChannel final : public Channel {
         s.outbox->stop();
         if (s.backoff) s.backoff->cancel();
         if (s.sync_timer) s.sync_timer->cancel();
-        for (auto& [id, pending] : s.pending) pending->timer.cancel();
+        for (auto& [id, pending] : s.pending)
+            pending->timer.cancel();
         s.notify_change();
     }
 
@@ -147,14 +147,15 @@ std::unique_ptr<Channel> make_whatsapp_channel(asio::io_context& io, WhatsAppSet
 
 ChannelFactory make_whatsapp_channel_factory(asio::io_context& io, const core::Config& config,
                                              const core::EnvMap& env, store::Store& store) {
-    return [&io, &config, env, &store](const ChannelCallbacks& callbacks) -> std::unique_ptr<Channel> {
-        auto settings = load_whatsapp_settings(config, env);
-        if (!settings) {
-            spdlog::info("{}", settings.error());
-            return nullptr;
-        }
-        return make_whatsapp_channel(io, std::move(*settings), callbacks, store);
-    };
+    return
+        [&io, &config, env, &store](const ChannelCallbacks& callbacks) -> std::unique_ptr<Channel> {
+            auto settings = load_whatsapp_settings(config, env);
+            if (!settings) {
+                spdlog::info("{}", settings.error());
+                return nullptr;
+            }
+            return make_whatsapp_channel(io, std::move(*settings), callbacks, store);
+        };
 }
 
 } // namespace nanoclaw::channels::whatsapp

@@ -27,7 +27,8 @@ const std::string k_group = "120363000000000001@g.us";
 class WhatsAppTest : public ::testing::Test {
   protected:
     DaemonProcess& start(std::map<std::string, std::string> env = {}) {
-        for (auto& [k, v] : wa_.env()) env.try_emplace(k, v);
+        for (auto& [k, v] : wa_.env())
+            env.try_emplace(k, v);
         env.try_emplace("ANTHROPIC_API_KEY", "sk-ant-test-secret");
         dir_.write("store/auth/creds.json", "{}");
         if (!daemon_) daemon_ = std::make_unique<DaemonProcess>(dir_.path(), std::move(env));
@@ -35,33 +36,48 @@ class WhatsAppTest : public ::testing::Test {
         return *daemon_;
     }
     bool connected(int connects = 1) {
-        return wa_.wait_for([&] { return static_cast<int>(wa_.commands_of("connect").size()) >= connects; }) &&
-               eventually([&] { return daemon_->log().find("Connected to WhatsApp") != std::string::npos; });
+        return wa_.wait_for([&] {
+            return static_cast<int>(wa_.commands_of("connect").size()) >= connects;
+        }) && eventually([&] {
+                   return daemon_->log().find("Connected to WhatsApp") != std::string::npos;
+               });
     }
     void register_group(const std::string& jid, const std::string& folder) {
         write_ipc_request(dir_.path(), "main", "tasks", "1-" + folder + ".json",
-                          json{{"type", "register_group"}, {"jid", jid}, {"name", "Team"},
-                               {"folder", folder}, {"trigger", "@Andy"}}
+                          json{{"type", "register_group"},
+                               {"jid", jid},
+                               {"name", "Team"},
+                               {"folder", folder},
+                               {"trigger", "@Andy"}}
                               .dump());
         ASSERT_TRUE(eventually(
             [&] { return std::filesystem::exists(dir_.path() / "groups" / folder / "logs"); }));
     }
     json message(const std::string& id, const std::string& text) {
-        return json{{"type", "message"}, {"upsert", "notify"}, {"id", id}, {"remote_jid", k_group},
-                    {"participant", "4915100000001@s.whatsapp.net"}, {"from_me", false},
-                    {"push_name", "Alice"}, {"timestamp", 1767225600}, {"sender_pn", ""},
-                    {"remote_jid_pn", ""}, {"participant_pn", ""},
-                    {"content", {{"conversation", text}, {"extended_text", ""},
-                                 {"image_caption", ""}, {"video_caption", ""}}}};
+        return json{{"type", "message"},
+                    {"upsert", "notify"},
+                    {"id", id},
+                    {"remote_jid", k_group},
+                    {"participant", "4915100000001@s.whatsapp.net"},
+                    {"from_me", false},
+                    {"push_name", "Alice"},
+                    {"timestamp", 1767225600},
+                    {"sender_pn", ""},
+                    {"remote_jid_pn", ""},
+                    {"participant_pn", ""},
+                    {"content",
+                     {{"conversation", text},
+                      {"extended_text", ""},
+                      {"image_caption", ""},
+                      {"video_caption", ""}}}};
     }
     // A reply the main agent sends to the group (IPC message), as an agent run's output would.
     void reply_via_ipc(const std::string& name, const std::string& text) {
         const auto before = outbox_rows() + static_cast<int>(wa_.delivered().size());
         write_ipc_request(dir_.path(), "main", "messages", name + ".json",
                           json{{"type", "message"}, {"chatJid", k_group}, {"text", text}}.dump());
-        ASSERT_TRUE(eventually([&] {
-            return outbox_rows() + static_cast<int>(wa_.delivered().size()) > before;
-        }));
+        ASSERT_TRUE(eventually(
+            [&] { return outbox_rows() + static_cast<int>(wa_.delivered().size()) > before; }));
     }
     int count(const std::string& sql, const std::string& arg = {}) {
         SQLite::Database db((dir_.path() / "store/messages.db").string(), SQLite::OPEN_READONLY);
@@ -74,9 +90,12 @@ class WhatsAppTest : public ::testing::Test {
         if (count("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox'") == 0) return 0;
         return count("SELECT COUNT(*) FROM outbox");
     }
-    int stored(const std::string& jid) { return count("SELECT COUNT(*) FROM messages WHERE chat_jid = ?", jid); }
+    int stored(const std::string& jid) {
+        return count("SELECT COUNT(*) FROM messages WHERE chat_jid = ?", jid);
+    }
     void TearDown() override {
-        if (HasFailure() && daemon_) std::cerr << "---- daemon log ----\n" << daemon_->log() << "\n";
+        if (HasFailure() && daemon_)
+            std::cerr << "---- daemon log ----\n" << daemon_->log() << "\n";
     }
 
     TempDir dir_;
@@ -174,7 +193,8 @@ TEST_F(WhatsAppTest, LoggedOutStopsReconnectingAndSaysHowToLinkAgain) {
     auto& d = start();
     ASSERT_TRUE(connected());
     wa_.emit(json{{"type", "disconnected"}, {"reason", 401}, {"message", "logged out"}});
-    ASSERT_TRUE(eventually([&] { return d.log().find("--step whatsapp-auth") != std::string::npos; }));
+    ASSERT_TRUE(
+        eventually([&] { return d.log().find("--step whatsapp-auth") != std::string::npos; }));
     ASSERT_TRUE(wa_.wait_for([&] { return !wa_.bridge_alive(); })); // the bridge was told to exit
     std::this_thread::sleep_for(3s);
     EXPECT_EQ(wa_.commands_of("connect").size(), 1u);
@@ -209,7 +229,8 @@ TEST_F(WhatsAppTest, CrashingBridgeIsRestartedWithGrowingBackOffWhileLocalAnswer
     auto& d = start();
     ASSERT_TRUE(connected());
     for (int crash = 1; crash <= 3; ++crash) {
-        ASSERT_TRUE(wa_.wait_for([&] { return static_cast<int>(wa_.commands_of("connect").size()) >= crash; }));
+        ASSERT_TRUE(wa_.wait_for(
+            [&] { return static_cast<int>(wa_.commands_of("connect").size()) >= crash; }));
         wa_.crash();
         if (crash == 1) {
             // The local channel answers while WhatsApp's bridge is down.
@@ -257,9 +278,15 @@ TEST_F(WhatsAppTest, SyncGroupsRequestNamesTheGroups) {
     const auto channels = ops::query_sync_groups(d.socket(), 10s);
     ASSERT_TRUE(channels) << channels.error();
     ASSERT_EQ(channels->size(), 1u);
-    EXPECT_EQ((*channels)[0], (json{{"name", "whatsapp"}, {"ok", true}, {"groups", 1}, {"error", ""}}));
+    EXPECT_EQ((*channels)[0],
+              (json{{"name", "whatsapp"}, {"ok", true}, {"groups", 1}, {"error", ""}}));
     EXPECT_EQ(count("SELECT COUNT(*) FROM chats WHERE jid = '111@g.us' AND name = 'Family'"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM chats WHERE jid = '__group_sync__'"), 1);
+    // The channel adds a process, not a thread: the daemon still runs on one.
+    const auto tasks = std::distance(
+        std::filesystem::directory_iterator("/proc/" + std::to_string(d.pid()) + "/task"),
+        std::filesystem::directory_iterator());
+    EXPECT_EQ(tasks, 1);
     EXPECT_EQ(d.terminate(), 0);
 }
 

@@ -39,13 +39,16 @@ FakeWhatsApp::~FakeWhatsApp() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        for (auto& c : connections_) ::shutdown(c->fd, SHUT_RDWR);
+        for (auto& c : connections_)
+            ::shutdown(c->fd, SHUT_RDWR);
     }
     ::shutdown(listener_, SHUT_RDWR);
     ::close(listener_);
     acceptor_.join();
-    for (auto& t : readers_) t.join();
-    for (auto& c : connections_) ::close(c->fd);
+    for (auto& t : readers_)
+        t.join();
+    for (auto& c : connections_)
+        ::close(c->fd);
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
 }
@@ -59,8 +62,10 @@ std::map<std::string, std::string> FakeWhatsApp::env() const {
 }
 
 json FakeWhatsApp::connected_event() {
-    return json{{"type", "connected"},
-                {"user", {{"id", "1234567890:1@s.whatsapp.net"}, {"lid", "9876543210:1@lid"}, {"name", "Me"}}}};
+    return json{
+        {"type", "connected"},
+        {"user",
+         {{"id", "1234567890:1@s.whatsapp.net"}, {"lid", "9876543210:1@lid"}, {"name", "Me"}}}};
 }
 
 void FakeWhatsApp::accept_loop() {
@@ -120,26 +125,37 @@ void FakeWhatsApp::handle(const std::shared_ptr<Connection>& conn, int index, co
             if (!connect_reasons_.empty()) {
                 const int reason = connect_reasons_.front();
                 connect_reasons_.erase(connect_reasons_.begin());
-                answers.push_back("O" + json{{"type", "disconnected"}, {"reason", reason}, {"message", "scripted"}}.dump());
+                answers.push_back("O" + json{{"type", "disconnected"},
+                                             {"reason", reason},
+                                             {"message", "scripted"}}
+                                            .dump());
             } else if (auto_connect_) {
                 answers.push_back("O" + connected_event().dump());
             }
         } else if (cmd == "send" && auto_sends_) {
             if (fail_sends_ > 0) {
                 --fail_sends_;
-                answers.push_back("O" + json{{"type", "send_failed"}, {"request_id", id}, {"error", "scripted failure"}}.dump());
+                answers.push_back("O" + json{{"type", "send_failed"},
+                                             {"request_id", id},
+                                             {"error", "scripted failure"}}
+                                            .dump());
             } else {
                 delivered_.push_back(command.value("text", ""));
-                answers.push_back("O" + json{{"type", "sent"}, {"request_id", id}, {"id", "WA" + std::to_string(next_message_++)}}.dump());
+                answers.push_back("O" + json{{"type", "sent"},
+                                             {"request_id", id},
+                                             {"id", "WA" + std::to_string(next_message_++)}}
+                                            .dump());
             }
         } else if (cmd == "fetch_groups") {
-            answers.push_back("O" + json{{"type", "groups"}, {"request_id", id}, {"groups", groups_}}.dump());
+            answers.push_back(
+                "O" + json{{"type", "groups"}, {"request_id", id}, {"groups", groups_}}.dump());
         } else if (cmd == "shutdown") {
             answers.push_back("X0");
         }
         changed_.notify_all();
     }
-    for (const auto& line : answers) write(conn, line);
+    for (const auto& line : answers)
+        write(conn, line);
 }
 
 void FakeWhatsApp::write(const std::shared_ptr<Connection>& conn, const std::string& line) {
@@ -174,7 +190,9 @@ void FakeWhatsApp::set_groups(json groups) {
     groups_ = std::move(groups);
 }
 
-void FakeWhatsApp::emit(const json& event) { emit_raw(event.dump()); }
+void FakeWhatsApp::emit(const json& event) {
+    emit_raw(event.dump());
+}
 
 void FakeWhatsApp::emit_raw(const std::string& stdout_line) {
     std::shared_ptr<Connection> conn;
@@ -213,7 +231,8 @@ bool FakeWhatsApp::bridge_alive() const {
 
 json FakeWhatsApp::hello(int index) const {
     std::lock_guard lock(mutex_);
-    return index < static_cast<int>(hellos_.size()) ? hellos_[static_cast<std::size_t>(index)] : json();
+    return index < static_cast<int>(hellos_.size()) ? hellos_[static_cast<std::size_t>(index)]
+                                                    : json();
 }
 
 std::vector<std::chrono::steady_clock::time_point> FakeWhatsApp::connection_times() const {
@@ -238,7 +257,8 @@ std::vector<std::string> FakeWhatsApp::delivered() const {
     return delivered_;
 }
 
-bool FakeWhatsApp::wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit) const {
+bool FakeWhatsApp::wait_for(const std::function<bool()>& done,
+                            std::chrono::milliseconds limit) const {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (!done()) {
         if (std::chrono::steady_clock::now() > deadline) return false;

@@ -90,7 +90,8 @@ TEST_F(WhatsAppChannelTest, QueuedWhileDisconnectedThenFlushedInOrder) {
     wa.set_auto_connect(false);
     wa.emit(json{{"type", "disconnected"}, {"reason", 428}, {"message", "x"}});
     ASSERT_TRUE(until([&] { return !channel->is_connected(); }));
-    for (const auto* text : {"First", "Second", "Third"}) send("test@g.us", text);
+    for (const auto* text : {"First", "Second", "Third"})
+        send("test@g.us", text);
     io.restart();
     io.run_for(100ms);
     EXPECT_TRUE(wa.commands_of("send").empty());
@@ -104,7 +105,8 @@ TEST_F(WhatsAppChannelTest, FailedSendStaysQueuedAndHoldsTheRestBack) {
     make();
     connect();
     wa.fail_next_sends(1);
-    for (const auto* text : {"1", "2", "3"}) send("test@g.us", text);
+    for (const auto* text : {"1", "2", "3"})
+        send("test@g.us", text);
     ASSERT_TRUE(until([&] { return wa.delivered().size() == 3; }));
     EXPECT_EQ(wa.delivered(), (std::vector<std::string>{"Andy: 1", "Andy: 2", "Andy: 3"}));
     EXPECT_EQ(wa.commands_of("send").size(), 4u);
@@ -130,7 +132,8 @@ TEST_F(WhatsAppChannelTest, GroupSyncNamesGroupsAndHonoursTheSentinel) {
     ASSERT_TRUE(until([&] { return store.get_last_group_sync().has_value(); }));
     EXPECT_EQ(wa.commands_of("fetch_groups").size(), 1u);
     std::map<std::string, std::optional<std::string>> names;
-    for (const auto& c : store.get_all_chats()) names[c.jid] = c.name;
+    for (const auto& c : store.get_all_chats())
+        names[c.jid] = c.name;
     EXPECT_EQ(names["group1@g.us"], "Group One");
     EXPECT_EQ(names.count("group2@g.us"), 0u);
     // Within a day: skipped unless forced.

@@ -214,8 +214,8 @@ TEST_F(WhatsAppMappingTest, LidMappingsAndParticipantPhonesFeedTheCache) {
 
 TEST_F(WhatsAppMappingTest, FirstMentionOfTheLinkedAccountBecomesTheTrigger) {
     connect_own();
-    auto e = message("m", "registered@g.us", "p@s.whatsapp.net",
-                     "@9876543210 what's up @9876543210");
+    auto e =
+        message("m", "registered@g.us", "p@s.whatsapp.net", "@9876543210 what's up @9876543210");
     EXPECT_EQ(map(e)->message->content, "@Andy what's up @9876543210");
     auto other = message("m", "registered@g.us", "p@s.whatsapp.net", "@1111 hi");
     EXPECT_EQ(map(other)->message->content, "@1111 hi");

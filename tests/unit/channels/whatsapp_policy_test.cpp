@@ -93,9 +93,9 @@ TEST_F(WhatsAppSettingsTest, CommandFromTheEnvironmentThenDotEnv) {
     s = load_whatsapp_settings(config, {});
     ASSERT_TRUE(s) << s.error();
     EXPECT_EQ(s->bridge_command, (std::vector<std::string>{"node", "/opt/bridge.js"}));
-    EXPECT_EQ(bridge_argv(*s),
-              (std::vector<std::string>{"node", "/opt/bridge.js", "--auth-dir",
-                                        (dir.path() / "store/auth").string(), "--mode", "channel"}));
+    EXPECT_EQ(bridge_argv(*s), (std::vector<std::string>{"node", "/opt/bridge.js", "--auth-dir",
+                                                         (dir.path() / "store/auth").string(),
+                                                         "--mode", "channel"}));
 }
 
 TEST_F(WhatsAppSettingsTest, DefaultBridgeMustBeBuilt) {
@@ -106,9 +106,10 @@ TEST_F(WhatsAppSettingsTest, DefaultBridgeMustBeBuilt) {
     dir.write("share/channels/whatsapp-bridge/dist/bridge.js", "");
     s = load_whatsapp_settings(config, {});
     ASSERT_TRUE(s) << s.error();
-    EXPECT_EQ(s->bridge_command,
-              (std::vector<std::string>{
-                  "node", (dir.path() / "share/channels/whatsapp-bridge/dist/bridge.js").string()}));
+    EXPECT_EQ(
+        s->bridge_command,
+        (std::vector<std::string>{
+            "node", (dir.path() / "share/channels/whatsapp-bridge/dist/bridge.js").string()}));
 }
 
 struct Split {

@@ -21,16 +21,19 @@ struct Outcome {
 
 awaitable<void> collect(std::shared_ptr<ChildProcess> child, Outcome* result,
                         std::vector<std::string> lines, bool terminate) {
-    for (auto& line : lines) EXPECT_TRUE(co_await child->write_stdin(std::move(line)));
+    for (auto& line : lines)
+        EXPECT_TRUE(co_await child->write_stdin(std::move(line)));
     char buf[256];
     if (terminate) {
         // After the trap is set (the child says so), not before.
-        if (const auto n = co_await child->read_stdout(buf, sizeof buf); n > 0) result->out.append(buf, n);
+        if (const auto n = co_await child->read_stdout(buf, sizeof buf); n > 0)
+            result->out.append(buf, n);
         child->terminate();
     } else {
         child->close_stdin();
     }
-    for (std::size_t n; (n = co_await child->read_stdout(buf, sizeof buf)) > 0;) result->out.append(buf, n);
+    for (std::size_t n; (n = co_await child->read_stdout(buf, sizeof buf)) > 0;)
+        result->out.append(buf, n);
     result->code = co_await child->wait_exit();
 }
 

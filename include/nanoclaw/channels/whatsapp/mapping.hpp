@@ -19,7 +19,8 @@ namespace nanoclaw::channels::whatsapp {
 
 struct MappingOptions {
     std::string assistant_name = "Andy";
-    bool assistant_has_own_number = false; ///< ASSISTANT_HAS_OWN_NUMBER=true: no prefix, fromMe = bot
+    bool assistant_has_own_number =
+        false; ///< ASSISTANT_HAS_OWN_NUMBER=true: no prefix, fromMe = bot
 };
 
 /// The user part of a JID without device or server: "123:4@s.whatsapp.net" -> "123".
@@ -59,13 +60,13 @@ struct InboundMessage {
     std::optional<core::NewMessage> message; ///< registered chats with text only
     /// The JID was translated, yet no registered chat matches it (the reference warns).
     bool unmatched_translation = false;
-    bool via_sender_pn = false;              ///< senderPn resolved the chat (logged)
+    bool via_sender_pn = false; ///< senderPn resolved the chat (logged)
 };
 
 /// Maps one message (§15.4): nullopt when it is dropped outright (no JID, status@broadcast).
 /// `registered` says whether a chat JID is a registered group, read live for every message.
-std::optional<InboundMessage> map_inbound(const MessageEvent& event, LidTranslator& lids,
-                                          const MappingOptions& options,
-                                          const std::function<bool(const std::string&)>& registered);
+std::optional<InboundMessage>
+map_inbound(const MessageEvent& event, LidTranslator& lids, const MappingOptions& options,
+            const std::function<bool(const std::string&)>& registered);
 
 } // namespace nanoclaw::channels::whatsapp

@@ -22,8 +22,8 @@ struct ReconnectPolicy {
 };
 
 enum class ReconnectAction {
-    reconnect,  ///< send `connect` after `delay`
-    stop,       ///< logged out (401): the session is gone; the user must link again
+    reconnect, ///< send `connect` after `delay`
+    stop,      ///< logged out (401): the session is gone; the user must link again
 };
 
 struct ReconnectDecision {

@@ -27,7 +27,7 @@ struct WhatsAppSettings {
     std::chrono::milliseconds send_timeout{60'000};    ///< an unanswered send is retried
     std::chrono::milliseconds fetch_timeout{30'000};   ///< fetch_groups
     std::chrono::milliseconds group_sync_interval{24 * 3'600'000};
-    std::chrono::milliseconds shutdown_grace{3'000};   ///< EOF -> SIGTERM -> SIGKILL
+    std::chrono::milliseconds shutdown_grace{3'000}; ///< EOF -> SIGTERM -> SIGKILL
 };
 
 /// Splits WHATSAPP_BRIDGE_COMMAND on spaces (no shell, no quoting).

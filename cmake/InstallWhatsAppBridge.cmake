@@ -13,9 +13,9 @@ if(EXISTS "${NANOCLAW_BRIDGE_SRC}/dist/bridge.js"
   file(INSTALL "${NANOCLAW_BRIDGE_SRC}/dist" DESTINATION "${_dst}"
        PATTERN "test-entry.js" EXCLUDE PATTERN "fake-socket.js" EXCLUDE)
   # Runtime dependencies only: the compiler, type packages and .bin links stay behind.
-  file(INSTALL "${NANOCLAW_BRIDGE_SRC}/node_modules" DESTINATION "${_dst}"
+  file(INSTALL "${NANOCLAW_BRIDGE_SRC}/node_modules" DESTINATION "${_dst}" MESSAGE_NEVER
        PATTERN ".bin" EXCLUDE PATTERN "typescript" EXCLUDE PATTERN "@types" EXCLUDE
-       PATTERN "undici-types" EXCLUDE MESSAGE_NEVER)
+       PATTERN "undici-types" EXCLUDE)
 else()
   message(STATUS "WhatsApp bridge not built, not installed (to include it: "
                  "cd channels/whatsapp-bridge && npm ci && npm run build, then install again)")

@@ -11,14 +11,11 @@
 
 #include <tl/expected.hpp>
 
+#include "nanoclaw/channels/whatsapp/settings.hpp"
 #include "nanoclaw/setup/setup.hpp"
 #include "bridge_client.hpp"
 
 namespace nanoclaw::setup {
-
-/// What `npm` builds the bridge with, for messages telling the user how.
-inline constexpr const char* k_bridge_build_hint =
-    "cd channels/whatsapp-bridge && npm ci && npm run build";
 
 enum class BridgeMode { auth, channel };
 

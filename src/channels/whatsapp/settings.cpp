@@ -48,6 +48,24 @@ std::vector<std::string> split_command(std::string_view command) {
     return argv;
 }
 
+tl::expected<std::vector<std::string>, std::string> resolve_bridge_command(const core::Config& config,
+                                                                          const core::EnvMap& env) {
+    if (const auto command = configured_command(config, env); !command.empty()) {
+        auto argv = split_command(command);
+        if (argv.empty()) return tl::unexpected(std::string(k_command_key) + " is blank");
+        return argv;
+    }
+    const auto bridge = built_bridge(config.share_dir);
+    if (!bridge) {
+        return tl::unexpected("the WhatsApp bridge is not built (no " +
+                              (config.share_dir / "channels/whatsapp-bridge/dist/bridge.js").string() + " or " +
+                              (config.share_dir / "whatsapp-bridge/dist/bridge.js").string() +
+                              "); build it in the nanoclaw checkout with `" + std::string(k_bridge_build_hint) +
+                              "`, or set WHATSAPP_BRIDGE_COMMAND");
+    }
+    return std::vector<std::string>{"node", bridge->string()};
+}
+
 tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::Config& config,
                                                                    const core::EnvMap& env) {
     WhatsAppSettings s;
@@ -60,20 +78,9 @@ tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::C
         return tl::unexpected("WhatsApp is not linked (no " + (s.auth_dir / "creds.json").string() +
                               "); to use it, run " + std::string(k_relink_hint));
     }
-    if (const auto command = configured_command(config, env); !command.empty()) {
-        s.bridge_command = split_command(command);
-    }
-    if (s.bridge_command.empty()) {
-        const auto bridge = built_bridge(config.share_dir);
-        if (!bridge) {
-            return tl::unexpected(
-                "WhatsApp is linked but its bridge is not built (no " +
-                (config.share_dir / "channels/whatsapp-bridge/dist/bridge.js").string() +
-                "); build it with `cd channels/whatsapp-bridge && npm ci && npm run build`, or "
-                "set WHATSAPP_BRIDGE_COMMAND");
-        }
-        s.bridge_command = {"node", bridge->string()};
-    }
+    auto command = resolve_bridge_command(config, env);
+    if (!command) return tl::unexpected("WhatsApp is linked but " + command.error());
+    s.bridge_command = std::move(*command);
     return s;
 }
 

@@ -33,6 +33,17 @@ struct WhatsAppSettings {
 /// Splits WHATSAPP_BRIDGE_COMMAND on spaces (no shell, no quoting).
 std::vector<std::string> split_command(std::string_view command);
 
+/// How to build the bridge, for messages that tell the user.
+inline constexpr std::string_view k_bridge_build_hint =
+    "cd channels/whatsapp-bridge && npm ci && npm run build";
+
+/// The bridge's argv before its own flags: WHATSAPP_BRIDGE_COMMAND (environment, else .env),
+/// else `node <share>/channels/whatsapp-bridge/dist/bridge.js` (a checkout) or
+/// `node <share>/whatsapp-bridge/dist/bridge.js` (an install); the error says how to build it.
+/// The daemon's channel and the setup steps start the same program this way.
+tl::expected<std::vector<std::string>, std::string> resolve_bridge_command(const core::Config& config,
+                                                                          const core::EnvMap& env);
+
 /// The settings, or why the channel stays off (the daemon logs it at info): WhatsApp is not
 /// linked (no store/auth/creds.json), or the default bridge is not built.
 tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::Config& config,

@@ -11,30 +11,6 @@ constexpr std::string_view k_close_tag = "</internal>";
 
 } // namespace
 
-std::string escape_xml(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string strip_internal_tags(std::string_view text) {
     std::string kept;
     kept.reserve(text.size());

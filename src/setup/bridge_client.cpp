@@ -15,6 +15,8 @@
 #include "nanoclaw/channels/whatsapp/bridge_protocol.hpp"
 #include "nanoclaw/setup/command.hpp"
 
+#include "argv_pointers.hpp"
+
 namespace nanoclaw::setup {
 namespace {
 
@@ -33,14 +35,6 @@ int millis_until(BridgeClient::Clock::time_point deadline) {
     const auto left =
         std::chrono::duration_cast<milliseconds>(deadline - BridgeClient::Clock::now());
     return static_cast<int>(std::max<milliseconds::rep>(0, left.count()));
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (auto& s : strings)
-        out.push_back(s.data());
-    out.push_back(nullptr);
-    return out;
 }
 
 // Appends what is ready on `fd` to `sink`; false at end of stream (or a read error).
@@ -88,8 +82,8 @@ tl::expected<std::unique_ptr<BridgeClient>, std::string> BridgeClient::start(Bri
         envs.push_back(k + "=" + v);
     auto args = spawn.argv;
     pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, program->c_str(), &actions, &attr, pointers(args).data(),
-                                 pointers(envs).data());
+    const int rc = ::posix_spawn(&pid, program->c_str(), &actions, &attr, argv_pointers(args).data(),
+                                 argv_pointers(envs).data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     for (int fd : {in[0], out[1], err[1]})

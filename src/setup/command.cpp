@@ -15,6 +15,8 @@
 #include <cstring>
 #include <utility>
 
+#include "argv_pointers.hpp"
+
 namespace nanoclaw::setup {
 namespace {
 
@@ -48,14 +50,6 @@ std::vector<std::string> env_strings(const core::EnvMap* env) {
         for (const auto& [k, v] : *env)
             out.push_back(k + "=" + v);
     }
-    return out;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-    std::vector<char*> out;
-    for (auto& s : strings)
-        out.push_back(s.data());
-    out.push_back(nullptr);
     return out;
 }
 
@@ -137,7 +131,7 @@ CommandResult run_program(const CommandSpec& spec) {
     auto args = spec.argv;
     auto envs = env_strings(spec.env);
     pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, program->c_str(), &actions, &attr, pointers(args).data(), pointers(envs).data());
+    const int rc = ::posix_spawn(&pid, program->c_str(), &actions, &attr, argv_pointers(args).data(), argv_pointers(envs).data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "nanoclaw/core/xml_escape.hpp"
+
 namespace nanoclaw::setup {
 namespace {
 
@@ -144,29 +146,7 @@ std::string systemd_unit(const ServiceLayout& l, const UnitOptions& o) {
 }
 
 std::string xml_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return core::escape_xml(text, true);
 }
 
 std::string launchd_plist(const ServiceLayout& l) {

@@ -6,10 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "nanoclaw/core/xml_escape.hpp"
+
 namespace nanoclaw::router {
 
 /// Replaces & < > " with &amp; &lt; &gt; &quot; (apostrophes are left alone, as in v1).
-std::string escape_xml(std::string_view text);
+using core::escape_xml;
 
 /// Removes every "<internal>...</internal>" span (case-sensitive, first closing tag wins, spans
 /// may cross lines), then trims. An unclosed "<internal>" and everything after it stay as-is.

@@ -233,6 +233,13 @@ TEST_F(DaemonTest, SigtermExitsZeroQuickly) {
 
 TEST_F(DaemonTest, SecondDaemonOnTheSameRootIsRefusedAndDisturbsNothing) {
     auto& first = start();
+    // The first daemon's own runtime commands: `info`, then the orphan listing (`ps`) it runs
+    // once it serves; only after that is a count before/after the second daemon meaningful.
+    ASSERT_TRUE(eventually([&] {
+        for (const auto& c : first.commands())
+            if (!c.empty() && c[0] == "ps") return true;
+        return false;
+    }));
     const auto commands_before = first.commands().size();
     EXPECT_EQ(TempDir::read(dir_.path() / "data/nanoclawd.pid"), std::to_string(first.pid()) + "\n");
     DaemonProcess second(dir_.path());

@@ -37,7 +37,10 @@ class DaemonLock {
 std::filesystem::path daemon_lock_path(const std::filesystem::path& data_dir);
 
 /// The PID of the process holding the lock at `path`, or nullopt when none does (no file, or a
-/// file left by a daemon that has gone).
+/// file left by a daemon that has gone). For other processes only (the CLI): a POSIX record lock
+/// is released when its owner closes *any* descriptor of the file, so the daemon itself must
+/// never open it again while it runs. (Open-file-description locks would not have that trap,
+/// but they do not report their holder's PID.)
 std::optional<pid_t> running_daemon_pid(const std::filesystem::path& path);
 
 } // namespace nanoclaw::core

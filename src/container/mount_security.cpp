@@ -54,19 +54,36 @@ bool is_within(const fs::path& child, const fs::path& root) {
 
 std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-// "~" and "~/x" are relative to the home directory; other relative paths to the working directory.
-fs::path expand_host_path(std::string_view path, const fs::path& home, const fs::path& cwd) {
-    if (path == "~") return home;
-    if (path.starts_with("~/")) return (home / std::string(path.substr(2))).lexically_normal();
-    const fs::path p{std::string(path)};
-    return (p.is_absolute() ? p : cwd / p).lexically_normal();
-}
+} // namespace
+
+MountSecurity::MountSecurity(fs::path allowlist_path, fs::path home_dir, fs::path project_root)
+    : allowlist_path_(std::move(allowlist_path)), home_dir_(std::move(home_dir)),
+      cwd_(std::move(project_root)),
+      project_real_(real_path(cwd_).value_or(fs::absolute(cwd_).lexically_normal())) {}
+
+namespace {
+
+constexpr const char* k_project_holds =
+    "(it holds .env, the database, the channels' sessions and every group's files)";
 
 } // namespace
 
-MountSecurity::MountSecurity(fs::path allowlist_path, fs::path home_dir, fs::path cwd)
-    : allowlist_path_(std::move(allowlist_path)), home_dir_(std::move(home_dir)),
-      cwd_(std::move(cwd)) {}
+// Both directions: a mount inside the root reaches .env and the other groups; one above it
+// contains all of that.
+std::optional<std::string> project_root_exposure(const fs::path& real, const fs::path& project_real) {
+    if (real.lexically_normal() == project_real.lexically_normal()) return "is the project root";
+    if (is_within(real, project_real)) return "is inside the project root " + in_quotes(project_real.string());
+    if (is_within(project_real, real)) return "contains the project root " + in_quotes(project_real.string());
+    return std::nullopt;
+}
+
+// "~" and "~/x" are relative to the home directory; other relative paths to `base`.
+fs::path expand_host_path(std::string_view path, const fs::path& home, const fs::path& base) {
+    if (path == "~") return home;
+    if (path.starts_with("~/")) return (home / std::string(path.substr(2))).lexically_normal();
+    const fs::path p{std::string(path)};
+    return (p.is_absolute() ? p : base / p).lexically_normal();
+}
 
 const MountAllowlist* MountSecurity::allowlist() {
     if (loaded_) return &*loaded_;
@@ -90,6 +107,16 @@ const MountAllowlist* MountSecurity::allowlist() {
         return nullptr;
     }
     loaded_ = std::move(*parsed);
+    // Reported once, at load: such a root is never usable as a whole, and mounts under it that
+    // reach the project root are refused one by one (validate()).
+    for (const auto& root : loaded_->allowed_roots) {
+        const auto real = real_path(expand_host_path(root.path, home_dir_, cwd_));
+        if (const auto why = real ? project_root_exposure(*real, *project_real_) : std::nullopt) {
+            spdlog::error("Mount allowlist root {} is unsafe: it {} {}; mounts that reach the project "
+                          "root are refused. Move the project out of it, or list narrower roots in {}",
+                          in_quotes(root.path), *why, k_project_holds, allowlist_path_.string());
+        }
+    }
     return &*loaded_;
 }
 
@@ -167,6 +194,9 @@ MountDecision MountSecurity::validate(const core::AdditionalMount& mount, bool i
     if (real_text.find(':') != std::string::npos) {
         return {std::nullopt, "Host path contains ':' and cannot be used in a -v mount: " +
                                   in_quotes(real_text)};
+    }
+    if (const auto why = project_root_exposure(*real, *project_real_)) {
+        return {std::nullopt, "Path " + in_quotes(real_text) + " " + *why + " " + k_project_holds};
     }
     const auto match = find_root(*list, *real, home_dir_, cwd_);
     if (match.root == nullptr) {

@@ -24,12 +24,6 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t k_gib = std::uint64_t{1} << 30;
 
-fs::path expand_home(const std::string& path, const fs::path& home) {
-    if (path == "~") return home;
-    if (path.rfind("~/", 0) == 0) return home / path.substr(2);
-    return path;
-}
-
 std::optional<std::string> read_file(const fs::path& path, std::string& error) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -72,11 +66,23 @@ Check check_mount_allowlist(const Context& ctx) {
                               "): every extra mount is refused",
                           reset);
     }
-    std::vector<std::string> missing;
+    std::vector<std::string> missing, unsafe;
+    std::error_code ec;
+    const auto project = fs::weakly_canonical(ctx.config.root, ec);
     for (const auto& root : parsed->allowed_roots) {
-        std::error_code ec;
-        if (!fs::exists(expand_home(root.path, ctx.config.home_dir), ec))
+        const auto expanded = container::expand_host_path(root.path, ctx.config.home_dir, ctx.config.root);
+        if (!fs::exists(expanded, ec)) {
             missing.push_back(root.path);
+        } else if (const auto why = container::project_root_exposure(fs::canonical(expanded, ec), project)) {
+            unsafe.push_back(root.path + " " + *why);
+        }
+    }
+    if (!unsafe.empty()) {
+        return make_check("mount_allowlist", CheckStatus::warn,
+                          fmt::format("unsafe allowed root(s): {}; mounts that reach the project root are refused",
+                                      fmt::join(unsafe, "; ")),
+                          "list narrower roots in " + shell_quote(path.string()) +
+                              " (the project root holds .env, the database and every group's files)");
     }
     if (!missing.empty()) {
         return make_check(

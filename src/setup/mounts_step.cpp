@@ -47,33 +47,14 @@ int report(const SetupContext& ctx, const fs::path& file, const std::string& roo
     return code;
 }
 
-fs::path resolve(const std::string& path, const SetupContext& ctx) {
-    fs::path p = path == "~" ? ctx.config.home_dir
-                 : path.starts_with("~/") ? ctx.config.home_dir / path.substr(2)
-                                          : fs::path(path);
-    if (p.is_relative()) p = ctx.config.root / p;
-    std::error_code ec;
-    const auto real = fs::weakly_canonical(p, ec);
-    return ec ? p.lexically_normal() : real;
-}
-
-bool within(const fs::path& inner, const fs::path& outer) {
-    auto i = inner.begin();
-    for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
-        if (o->empty()) continue; // a trailing separator
-        if (i == inner.end() || *i != *o) return false;
-    }
-    return true;
-}
-
 // The first allowed root that would expose the project root, with why.
 std::optional<std::string> unsafe_root(const container::MountAllowlist& list, const SetupContext& ctx) {
     std::error_code ec;
     const auto project = fs::weakly_canonical(ctx.config.root, ec);
     for (const auto& root : list.allowed_roots) {
-        const auto real = resolve(root.path, ctx);
-        if (within(real, project)) return root.path + " is inside the project root " + project.string();
-        if (within(project, real)) return root.path + " contains the project root " + project.string();
+        const auto expanded = container::expand_host_path(root.path, ctx.config.home_dir, ctx.config.root);
+        const auto real = fs::weakly_canonical(expanded, ec);
+        if (const auto why = container::project_root_exposure(ec ? expanded : real, project)) return root.path + " " + *why;
     }
     return std::nullopt;
 }

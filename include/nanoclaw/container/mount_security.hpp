@@ -36,6 +36,16 @@ const std::vector<std::string>& default_blocked_patterns();
 /// arrays, nonMainReadOnly boolean). Roots without a string path are skipped.
 tl::expected<MountAllowlist, std::string> parse_mount_allowlist(std::string_view json_text);
 
+/// Why a host directory (a real path) would expose the project root: "is the project root",
+/// "is inside the project root \"...\"" or "contains the project root \"...\"", else nullopt. Containment is by path
+/// components. The daemon's mount check, the mounts setup step and doctor share it.
+std::optional<std::string> project_root_exposure(const std::filesystem::path& real,
+                                                 const std::filesystem::path& project_real);
+
+/// "~", "~/x" (home) and relative paths (`base`) made absolute and normal, links not resolved.
+std::filesystem::path expand_host_path(std::string_view path, const std::filesystem::path& home,
+                                       const std::filesystem::path& base);
+
 /// Outcome of validating one requested mount; `reason` is always set (also on success).
 struct MountDecision {
     std::optional<VolumeMount> mount; ///< set when allowed
@@ -47,9 +57,11 @@ struct MountDecision {
 /// Not thread-safe: owned by the single daemon thread.
 class MountSecurity {
 public:
-    /// `cwd` resolves relative host paths (the daemon's working directory in v1).
+    /// `project_root` is the daemon's root (its working directory in v1): it resolves relative
+    /// host paths, and no mount may lie inside it or contain it, whatever the allowlist says:
+    /// it holds .env, the database, the channels' sessions and every group's files and IPC.
     MountSecurity(std::filesystem::path allowlist_path, std::filesystem::path home_dir,
-                  std::filesystem::path cwd);
+                  std::filesystem::path project_root);
 
     /// Checks one mount in spec order; the first failing rule gives the reason.
     MountDecision validate(const core::AdditionalMount& mount, bool is_main);
@@ -63,7 +75,8 @@ private:
 
     std::filesystem::path allowlist_path_;
     std::filesystem::path home_dir_;
-    std::filesystem::path cwd_;
+    std::filesystem::path cwd_; ///< the project root
+    std::optional<std::filesystem::path> project_real_; ///< its real path, once resolved
     std::optional<MountAllowlist> loaded_;
     std::optional<std::string> load_error_; ///< cached parse/structure failure
 };

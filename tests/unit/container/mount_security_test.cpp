@@ -133,8 +133,11 @@ TEST_F(MountSecurityTest, BlockedNamesAreRejected) {
 }
 
 TEST_F(MountSecurityTest, OutsideRootsListsBothExpandedRoots) {
-    const auto d = security().validate(req(fs::canonical(tmp_.path()).string()), true);
+    const auto elsewhere = fs::canonical(tmp_.path()) / "elsewhere";
+    fs::create_directories(elsewhere);
+    const auto d = security().validate(req(elsewhere.string()), true);
     EXPECT_FALSE(d.mount);
+    EXPECT_THAT(d.reason, HasSubstr("not under any allowed root"));
     EXPECT_THAT(d.reason, HasSubstr((home_ / "projects").string()));
     EXPECT_THAT(d.reason, HasSubstr((home_ / "docs").string()));
 }
@@ -229,13 +232,54 @@ TEST_F(MountSecurityTest, NonexistentRootIsSkipped) {
 TEST_F(MountSecurityTest, TildeAndRelativeForms) {
     write_allowlist(R"({"allowedRoots":[{"path":"~","allowReadWrite":true}],
                         "blockedPatterns":[],"nonMainReadOnly":false})");
+    const auto docs = security().validate(req("~/docs", "docs"), true);
+    ASSERT_TRUE(docs.mount) << docs.reason;
+    EXPECT_EQ(docs.mount->host_path, (home_ / "docs").string());
+    // "~" itself contains the project root (home/work here); a relative path resolves against
+    // the project root, so it always lies inside it. v1 mounted both.
     const auto home = security().validate(req("~", "home"), true);
-    ASSERT_TRUE(home.mount) << home.reason;
-    EXPECT_EQ(home.mount->host_path, home_.string());
+    EXPECT_FALSE(home.mount);
+    EXPECT_THAT(home.reason, HasSubstr("contains the project root"));
     fs::create_directories(home_ / "work" / "rel");
     const auto rel = security().validate(req("rel"), true);
-    ASSERT_TRUE(rel.mount) << rel.reason;
-    EXPECT_EQ(rel.mount->host_path, (home_ / "work" / "rel").string());
+    EXPECT_FALSE(rel.mount);
+    EXPECT_THAT(rel.reason, HasSubstr("is inside the project root"));
+}
+
+// Issue 20's defect: an allowlist root inside the project root with allowReadWrite exposed the
+// project (its .env, database and other groups' folders) read-write at /workspace/extra/.
+TEST_F(MountSecurityTest, NothingInsideOrAboveTheProjectRootIsMountedWhateverTheAllowlistSays) {
+    const auto project = home_ / "work";
+    fs::create_directories(project / "inside" / "data");
+    fs::create_directories(project / "groups" / "other");
+    write_allowlist(R"({"allowedRoots":[{"path":")" + (project / "inside").string() +
+                    R"(","allowReadWrite":true},{"path":"~","allowReadWrite":true}],"blockedPatterns":[],"nonMainReadOnly":false})");
+    for (const auto& path : {project / "inside", project / "inside" / "data", project / "groups" / "other", project,
+                             home_}) {
+        const auto d = security().validate(req(path.string(), "x", false), true);
+        EXPECT_FALSE(d.mount) << path << " was mounted";
+        EXPECT_THAT(d.reason, HasSubstr("project root")) << path;
+    }
+    // A link from an allowed place into the project is followed first, then refused.
+    fs::create_directory_symlink(project / "groups", home_ / "docs" / "into-project");
+    EXPECT_FALSE(security().validate(req("~/docs/into-project", "x"), true).mount);
+    EXPECT_TRUE(security().validate(req("~/docs", "docs"), true).mount) << "unrelated mounts still work";
+}
+
+TEST_F(MountSecurityTest, AnAllowlistRootThatExposesTheProjectIsReportedAtLoad) {
+    std::ostringstream captured;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+    auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+    fs::create_directories(home_ / "work" / "inside");
+    write_allowlist(R"({"allowedRoots":[{"path":"~/work/inside"},{"path":"~"},{"path":"~/docs"}],
+                        "blockedPatterns":[],"nonMainReadOnly":true})");
+    auto sec = security();
+    (void)sec.validate(req("~/docs"), true);
+    spdlog::set_default_logger(previous);
+    EXPECT_THAT(captured.str(), HasSubstr("root \"~/work/inside\" is unsafe: it is inside the project root"));
+    EXPECT_THAT(captured.str(), HasSubstr("root \"~\" is unsafe: it contains the project root"));
+    EXPECT_THAT(captured.str(), Not(HasSubstr("\"~/docs\" is unsafe")));
 }
 
 TEST_F(MountSecurityTest, AllowlistRootInsideProjectDoesNotExposeSiblings) {

@@ -159,6 +159,15 @@ TEST_F(DoctorTest, BrokenAllowlistsAreFailures) {
     EXPECT_EQ(check(checks, "mount_allowlist").status, CheckStatus::warn);
     EXPECT_NE(check(checks, "mount_allowlist").detail.find("~/nowhere"), std::string::npos);
     EXPECT_EQ(check(checks, "sender_allowlist").status, CheckStatus::ok);
+
+    // A root that contains the project root (or lies inside it) would expose .env and the DB.
+    dir_.write("home/.config/nanoclaw/mount-allowlist.json",
+               R"({"allowedRoots":[{"path":")" + dir_.path().string() +
+                   R"(","allowReadWrite":true}],"blockedPatterns":[],"nonMainReadOnly":true})");
+    const auto unsafe = check(run(), "mount_allowlist");
+    EXPECT_EQ(unsafe.status, CheckStatus::warn);
+    EXPECT_NE(unsafe.detail.find("is the project root"), std::string::npos) << unsafe.detail;
+    EXPECT_NE(unsafe.fix.find("narrower roots"), std::string::npos);
 }
 
 TEST_F(DoctorTest, LoopbackProxyAddressIsUnreachableFromABridge) {

@@ -107,6 +107,20 @@ void report_usage(ProxyState& state, UsageMeter& meter, const std::string& group
     }
 }
 
+// A burst of SSE events usually arrives in one socket read, but the parser stops after each chunk.
+// Parsing the rest of what is already buffered here, without touching the socket, sends the whole
+// burst in one client write (it was a write, a timer re-arm and an epoll wait per event). It never
+// waits for more upstream bytes: it stops when the buffer is used up or the relay buffer is full.
+void drain_buffered_body(ResponseParser& parser, UpstreamConn& up) {
+    while (!parser.is_done() && parser.get().body().size > 0 && up.buffer.size() > 0) {
+        error_code ec;
+        const auto used = parser.put(up.buffer.data(), ec);
+        up.buffer.consume(used);
+        if (ec || used == 0) return; // need_more / need_buffer end the burst; a real error
+                                     // surfaces at the next socket read
+    }
+}
+
 // Streams the body as it arrives (SSE included). Returns false when either side failed; then
 // the client connection must be dropped because the response is incomplete.
 awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& up,
@@ -124,6 +138,7 @@ awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& 
                                            asio::redirect_error(use_awaitable, ec));
             if (ec == http::error::need_buffer) ec = {};
             if (ec) co_return false;
+            drain_buffered_body(parser, up);
             body.size = buf.size() - body.size;
             // An empty buffer with a non-null pointer would be serialized as a zero-size chunk,
             // which a chunked client reads as the end of the body.

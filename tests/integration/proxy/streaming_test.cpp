@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Response streaming, upstream failures and connection reuse (catalog E4.7, E4.8; issue item 3).
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -57,6 +59,38 @@ TEST(StreamingTest, E4_7_FirstSseEventReachesClientBeforeUpstreamFinishes) {
     release.notify();
     const auto rest = read_until(client, "0\r\n\r\n");
     EXPECT_NE(rest.find("event: three"), std::string::npos);
+}
+
+// A burst (every event in one upstream write) is parsed from the buffer in one go: the whole
+// stream must still arrive intact and in order, and usage carried in it must still be counted.
+TEST(StreamingTest, ABurstOfEventsArrivesIntactInOrderAndIsMetered) {
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        std::string burst = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                            "Transfer-Encoding: chunked\r\n\r\n";
+        burst += chunk("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":"
+                       "\"claude-b\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1}}}\n\n");
+        for (int i = 0; i < 300; ++i)
+            burst += chunk("event: content_block_delta\ndata: {\"n\":" + std::to_string(i) + "}\n\n");
+        burst += chunk("event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":300}}\n\n");
+        ex.write(burst + "0\r\n\r\n");
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    client.send(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+    const auto all = read_until(client, "0\r\n\r\n");
+    std::size_t at = 0;
+    for (int i = 0; i < 300; ++i) {
+        const auto next = all.find("data: {\"n\":" + std::to_string(i) + "}", at);
+        ASSERT_NE(next, std::string::npos) << "event " << i << " missing or out of order";
+        at = next;
+    }
+    // Usage is recorded once the exchange ends, which may be just after the client's last read.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (proxy.usage().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(proxy.usage().size(), 1u);
+    EXPECT_EQ(proxy.usage()[0], (proxy::UsageRecord{"main", "claude-b", 7, 300, 0, 0}));
 }
 
 TEST(StreamingTest, ChunkedResponsesKeepTheClientConnectionUsable) {

@@ -5,14 +5,11 @@
 #include "nanoclaw/setup/command.hpp"
 
 namespace nanoclaw::setup {
+
 core::EnvMap bridge_environment(const core::EnvMap& env) {
     core::EnvMap out;
-    for (const auto& [key, value] : env) {
-        const bool secret = key.starts_with("ANTHROPIC_") || key == "CLAUDE_CODE_OAUTH_TOKEN" ||
-                            key.ends_with("_TOKEN") || key.ends_with("_API_KEY") ||
-                            key.ends_with("_SECRET");
-        if (!secret) out.emplace(key, value);
-    }
+    for (const auto& [key, value] : env)
+        if (!channels::whatsapp::is_secret_env_name(key)) out.emplace(key, value);
     return out;
 }
 

@@ -18,10 +18,6 @@ using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// The bridge never sees the daemon's credentials.
-const std::vector<std::string> k_secret_env = {"ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN",
-                                               "ANTHROPIC_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"};
-
 std::string lowercase(std::string s) {
     for (auto& c : s)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -289,7 +285,8 @@ void start_bridge(const StatePtr& s) {
     const auto argv = bridge_argv(s->settings);
     options.binary = argv.front();
     options.args.assign(argv.begin() + 1, argv.end());
-    options.removed_env = k_secret_env;
+    // The bridge never sees the daemon's credentials (the same rule the setup steps use).
+    options.removed_env = secret_env_names(core::process_env());
     options.cwd = s->settings.root;
     s->bridge_started_at = std::chrono::steady_clock::now();
     try {

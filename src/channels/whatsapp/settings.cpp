@@ -84,6 +84,18 @@ tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::C
     return s;
 }
 
+bool is_secret_env_name(std::string_view name) {
+    return name.starts_with("ANTHROPIC_") || name == "CLAUDE_CODE_OAUTH_TOKEN" ||
+           name.ends_with("_TOKEN") || name.ends_with("_API_KEY") || name.ends_with("_SECRET");
+}
+
+std::vector<std::string> secret_env_names(const core::EnvMap& env) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : env)
+        if (is_secret_env_name(name)) names.push_back(name);
+    return names;
+}
+
 std::vector<std::string> bridge_argv(const WhatsAppSettings& settings) {
     auto argv = settings.bridge_command;
     argv.insert(argv.end(), {"--auth-dir", settings.auth_dir.string(), "--mode", "channel"});

@@ -135,5 +135,17 @@ TEST(WhatsAppLineSplitterTest, LinesAcrossChunksAndOverLongOnesDropped) {
     EXPECT_FALSE(splitter.finish());
 }
 
+// One rule for every start of the bridge (the daemon's channel and the setup steps).
+TEST(WhatsAppBridgeEnvTest, CredentialsAreKeptFromTheBridge) {
+    for (const char* name : {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL",
+                             "CLAUDE_CODE_OAUTH_TOKEN", "TELEGRAM_BOT_TOKEN", "SLACK_APP_TOKEN",
+                             "OPENAI_API_KEY", "WEBHOOK_SECRET"})
+        EXPECT_TRUE(is_secret_env_name(name)) << name;
+    for (const char* name : {"PATH", "HOME", "HTTPS_PROXY", "NODE_EXTRA_CA_CERTS", "TOKENS_DIR", "TZ"})
+        EXPECT_FALSE(is_secret_env_name(name)) << name;
+    const auto names = secret_env_names({{"PATH", "/bin"}, {"ANTHROPIC_API_KEY", "k"}, {"A_TOKEN", "t"}});
+    EXPECT_EQ(names, (std::vector<std::string>{"ANTHROPIC_API_KEY", "A_TOKEN"}));
+}
+
 } // namespace
 } // namespace nanoclaw::channels::whatsapp

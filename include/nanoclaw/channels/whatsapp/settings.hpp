@@ -49,6 +49,14 @@ tl::expected<std::vector<std::string>, std::string> resolve_bridge_command(const
 tl::expected<WhatsAppSettings, std::string> load_whatsapp_settings(const core::Config& config,
                                                                    const core::EnvMap& env);
 
+/// True for variables that hold credentials the bridge has no use for (ANTHROPIC_*,
+/// CLAUDE_CODE_OAUTH_TOKEN, *_TOKEN, *_API_KEY, *_SECRET): the daemon's channel and the setup
+/// steps both start the bridge without them.
+bool is_secret_env_name(std::string_view name);
+
+/// The names in `env` that is_secret_env_name picks.
+std::vector<std::string> secret_env_names(const core::EnvMap& env);
+
 /// The full argv: the command plus `--auth-dir <auth_dir> --mode channel`.
 std::vector<std::string> bridge_argv(const WhatsAppSettings& settings);
 

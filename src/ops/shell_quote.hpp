@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "nanoclaw/setup/service_files.hpp"
+
 namespace nanoclaw::ops {
 
 /// `text` as is when it holds only characters a shell leaves alone, else in single quotes.
@@ -16,15 +18,7 @@ inline std::string shell_quote(std::string_view text) {
                           std::string_view("/._-+:=@,%").find(c) != std::string_view::npos;
         plain = plain && safe;
     }
-    if (plain) return std::string(text);
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
+    return plain ? std::string(text) : setup::shell_quote(text);
 }
 
 } // namespace nanoclaw::ops

@@ -11,18 +11,8 @@
 #include "nanoclaw/core/whole_file.hpp"
 
 namespace nanoclaw::setup {
-namespace {
-
-std::string read_or_empty(const std::filesystem::path& file) {
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) return {};
-    return core::read_whole_file(file);
-}
-
-} // namespace
-
 void set_env_line(const std::filesystem::path& env_file, const std::string& key, const std::string& line) {
-    std::string text = read_or_empty(env_file);
+    std::string text = core::read_whole_file(env_file);
     const std::string prefix = key + "=";
     bool replaced = false;
     for (std::size_t start = 0; start < text.size();) {
@@ -44,7 +34,7 @@ void set_env_line(const std::filesystem::path& env_file, const std::string& key,
 }
 
 std::optional<std::string> first_env_value(const std::filesystem::path& env_file, const std::string& key) {
-    const std::string text = read_or_empty(env_file);
+    const std::string text = core::read_whole_file(env_file);
     const std::string prefix = key + "=";
     for (std::size_t start = 0; start < text.size();) {
         const auto end = std::min(text.find('\n', start), text.size());

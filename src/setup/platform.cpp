@@ -25,14 +25,6 @@ bool set(const core::EnvMap& env, const char* key) {
     return it != env.end() && !it->second.empty();
 }
 
-std::string read_or_empty(const std::filesystem::path& p) {
-    try {
-        return core::read_whole_file(p);
-    } catch (const std::exception&) {
-        return {};
-    }
-}
-
 } // namespace
 
 bool is_wsl_kernel(std::string_view proc_version) {
@@ -62,9 +54,9 @@ Platform detect_platform(const core::EnvMap& env, const PlatformProbe& probe) {
     p.root = ::geteuid() == 0;
     p.time_zone = core::detect_system_timezone().value_or("");
     if (p.name != "linux") return p;
-    p.wsl = is_wsl_kernel(read_or_empty(probe.proc_version));
+    p.wsl = is_wsl_kernel(core::read_whole_file(probe.proc_version));
     p.headless = !set(env, "DISPLAY") && !set(env, "WAYLAND_DISPLAY");
-    auto comm = read_or_empty(probe.proc1_comm);
+    auto comm = core::read_whole_file(probe.proc1_comm);
     while (!comm.empty() && std::isspace(static_cast<unsigned char>(comm.back())))
         comm.pop_back();
     p.systemd = comm == "systemd";

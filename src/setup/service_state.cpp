@@ -45,12 +45,7 @@ ServiceState systemd_state(const SetupContext& ctx, const Platform& platform) {
 
 // The nohup wrapper's PID file: a positive integer whose process is alive.
 ServiceState pid_file_state(const SetupContext& ctx) {
-    std::string text;
-    try {
-        text = core::read_whole_file(ctx.config.root / "nanoclaw.pid");
-    } catch (const std::exception&) {
-        return ServiceState::not_found;
-    }
+    const std::string text = core::read_whole_file(ctx.config.root / "nanoclaw.pid"); // "" if missing
     const auto begin = text.find_first_not_of(" \t\r\n");
     const auto end = text.find_last_not_of(" \t\r\n");
     if (begin == std::string::npos) return ServiceState::not_found;

@@ -23,14 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string read_or_empty(const std::filesystem::path& file) {
-    try {
-        return core::read_whole_file(file);
-    } catch (const std::exception&) {
-        return {};
-    }
-}
-
 // A line that starts with one of the credential keys; an empty value still counts, as in v1.
 bool has_credentials(const std::string& dotenv) {
     static const std::regex key(R"(^(CLAUDE_CODE_OAUTH_TOKEN|ANTHROPIC_API_KEY|ONECLI_URL)=)",
@@ -67,7 +59,7 @@ std::string allowlist_state(const SetupContext& ctx) {
     std::error_code ec;
     const auto& file = ctx.config.mount_allowlist_path;
     if (!std::filesystem::exists(file, ec)) return "missing";
-    return container::parse_mount_allowlist(read_or_empty(file)) ? "configured" : "invalid";
+    return container::parse_mount_allowlist(core::read_whole_file(file)) ? "configured" : "invalid";
 }
 
 } // namespace
@@ -75,7 +67,7 @@ std::string allowlist_state(const SetupContext& ctx) {
 int verify_step(const std::vector<std::string>& /*args*/, const SetupContext& ctx) {
     const SetupLog log(ctx.config.root, "verify");
     const auto service = service_status(ctx);
-    const auto dotenv = read_or_empty(ctx.config.root / ".env");
+    const auto dotenv = core::read_whole_file(ctx.config.root / ".env");
     const bool credentials = has_credentials(dotenv);
     const auto auth = channel_auth(ctx, dotenv);
     std::vector<std::string> channels;

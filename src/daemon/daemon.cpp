@@ -26,6 +26,7 @@
 #include "nanoclaw/container/runtime.hpp"
 #include "nanoclaw/core/errors.hpp"
 #include "nanoclaw/core/daemon_lock.hpp"
+#include "nanoclaw/core/secret_file_mode.hpp"
 #include "nanoclaw/core/service_notify.hpp"
 #include "nanoclaw/core/spawn.hpp"
 #include "nanoclaw/ipc/ipc_watcher.hpp"
@@ -288,6 +289,11 @@ int run_daemon(const core::Config& config) {
     // would look like orphans to a second daemon).
     const auto lock = core::DaemonLock::acquire(core::daemon_lock_path(config.data_dir));
     const auto env = core::process_env();
+    // .env holds the credentials: say so when other local users can read or change it.
+    if (const auto exposure = core::secret_file_exposure(config.root / ".env")) {
+        spdlog::warn("{}; it holds your credentials (fix: chmod 600 {})", *exposure,
+                     (config.root / ".env").string());
+    }
 
     // 2. Container runtime reachable: `info` is a child process, started here and collected
     //    after step 3, so it runs while this thread opens the database.

@@ -44,6 +44,7 @@ std::vector<Check> run_checks(const core::Config& config, const core::EnvMap& en
     checks.push_back(doctor::check_runtime(ctx));
     checks.push_back(doctor::check_docker_socket(ctx));
     checks.push_back(doctor::check_image(ctx));
+    checks.push_back(doctor::check_env_file(ctx));
     checks.push_back(doctor::check_credentials(ctx));
     checks.push_back(doctor::check_api(ctx));
     checks.push_back(doctor::check_mount_allowlist(ctx));

@@ -37,6 +37,9 @@ Check check_image(Context& ctx);
 Check check_credentials(Context& ctx);
 Check check_api(const Context& ctx);
 
+// doctor_env.cpp: .env is private to its owner.
+Check check_env_file(const Context& ctx);
+
 // doctor_proxy.cpp: can a container reach the credential proxy?
 Check check_proxy_bind(const Context& ctx);
 

@@ -141,6 +141,19 @@ TEST_F(DoctorTest, MissingCredentialsNameTheEnvFile) {
     EXPECT_EQ(check(checks, "api").detail, "--offline");
 }
 
+TEST_F(DoctorTest, EnvFileReadableByOthersIsAWarningWithTheChmod) {
+    EXPECT_EQ(check(run(), "env_file").status, CheckStatus::skip); // no .env yet
+    const auto env_file = dir_.write(".env", "ANTHROPIC_API_KEY=sk-ant-test-key\n");
+    ::chmod(env_file.c_str(), 0644);
+    const auto loose = check(run(), "env_file");
+    EXPECT_EQ(loose.status, CheckStatus::warn);
+    EXPECT_NE(loose.detail.find("(mode 0644)"), std::string::npos) << loose.detail;
+    EXPECT_NE(loose.fix.find("chmod 600 " + env_file.string()), std::string::npos) << loose.fix;
+    EXPECT_EQ(loose.detail.find("sk-ant-test-key"), std::string::npos);
+    ::chmod(env_file.c_str(), 0600);
+    EXPECT_EQ(check(run(), "env_file").status, CheckStatus::ok);
+}
+
 TEST_F(DoctorTest, BrokenAllowlistsAreFailures) {
     dir_.write("home/.config/nanoclaw/mount-allowlist.json", "{not json");
     dir_.write("home/.config/nanoclaw/sender-allowlist.json", "[1, 2]");

@@ -29,6 +29,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/e2e-common.sh
+. "$repo/scripts/lib/e2e-common.sh"
 image="${CONTAINER_IMAGE:-nanoclaw-agent:latest}"
 keep=0
 while [[ $# -gt 0 ]]; do
@@ -65,15 +67,14 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/nanoclaw-e2e-host.XXXXXX")"
 # An installed copy: a rebuild in the checkout during the run must not swap the binaries, and
 # the daemon must find its shipped files under prefix/share/nanoclaw, not in the checkout.
 prefix="$work/prefix"
-cmake --install "$build_dir" --prefix "$prefix" >"$work/install.out" 2>&1 \
-  || { cat "$work/install.out" >&2; die "cmake --install $build_dir failed"; }
+install_build "$build_dir" "$prefix"
 nanoclawd="$prefix/bin/nanoclawd"
 nanoclaw="$prefix/bin/nanoclaw"
 share="$prefix/share/nanoclaw"
 # The data root starts empty (the daemon seeds groups/ from $share); only .env is added below.
 root="$work/root"
 mkdir -p "$root" "$work/home"
-secret="sk-ant-e2e-secret-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+secret="sk-ant-e2e-secret-$(random_hex 12)"
 sock="$root/data/nanoclawd.sock"
 
 mock_pid=""
@@ -88,91 +89,24 @@ cleanup() {
   fi
   [[ -n "$mock_pid" ]] && kill "$mock_pid" 2>/dev/null || true
   [[ -n "$forwarder_pid" ]] && kill "$forwarder_pid" 2>/dev/null || true
-  # Only the containers this test started (see scan_ours).
-  local name
-  for name in $(running_of_ours; cat "$work/containers" 2>/dev/null); do
-    "$runtime" rm -f "$name" >/dev/null 2>&1 || true
-  done
+  remove_our_containers # only the containers this test started (see scan_ours)
   if [[ $keep -eq 1 || $rc -ne 0 ]]; then echo "e2e-host: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Our containers are the nanoclaw-* ones with a bind mount from our scratch root
-# (the daemon's log file is flushed only on warnings and at exit, so it cannot
-# tell us the names while the daemon runs). Every one seen is remembered in
-# $work/containers (name running) for the checks and for cleanup.
-scan_ours() {
-  local id
-  for id in $("$runtime" ps -aq --filter name=nanoclaw- 2>/dev/null); do
-    "$runtime" inspect --format '{{.Name}}|{{.State.Running}}|{{range .Mounts}}{{.Source}};{{end}}' \
-      "$id" 2>/dev/null || true
-  done | awk -F'|' -v mine="$root/" 'index($3, mine) == 1 || index($3, ";" mine) { sub("^/", "", $1); print $1, $2 }'
-}
-running_of_ours() {
-  local now
-  now="$(scan_ours)"
-  [[ -n "$now" ]] && awk '{print $1}' <<<"$now" >>"$work/containers"
-  awk '$2 == "true" {print $1}' <<<"$now"
-}
+# Our containers are found with scan_ours (scripts/lib/e2e-common.sh): the daemon's log file is
+# flushed only on warnings and at exit, so it cannot tell us the names while the daemon runs.
 seen_containers() { sort -u "$work/containers" 2>/dev/null | grep -c . || true; }
-
-passed=0
-failed=0
-check() { # check NAME COMMAND...: runs the command, prints PASS/FAIL
-  local name="$1"; shift
-  if "$@"; then
-    echo "PASS $name"; passed=$((passed + 1))
-  else
-    echo "FAIL $name"; failed=$((failed + 1))
-  fi
-}
-contains() { grep -qF -- "$2" "$1"; }
-not_contains() { ! grep -qF -- "$2" "$1"; }
 
 # ---------------------------------------------------------------- mock and daemon
 eval "$("$repo/scripts/container/start-mock.sh" --dir "$work/mock")"
 mock_pid="$MOCK_PID"
-# The router sends the agent an XML prompt, so the JSON of a [[tool:NAME {json}]]
-# directive arrives entity-escaped (&quot;) and the mock could not parse it. A
-# small loopback forwarder in front of the mock decodes the five XML entities
-# in user text; headers, path and body otherwise pass through unchanged.
-cat >"$work/unescape-forwarder.mjs" <<'JS'
-import fs from 'node:fs';
-import http from 'node:http';
-const upstream = new URL(process.env.UPSTREAM);
-const entities = { quot: '"', apos: "'", lt: '<', gt: '>', amp: '&' };
-const decode = (s) => s.replace(/&(quot|apos|lt|gt|amp);/g, (_, name) => entities[name]);
-const fix = (content) => typeof content === 'string' ? decode(content)
-  : Array.isArray(content) ? content.map((b) => (b?.type === 'text' ? { ...b, text: decode(b.text ?? '') } : b))
-  : content;
-const server = http.createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    let body = Buffer.concat(chunks);
-    try {
-      const json = JSON.parse(body.toString('utf8'));
-      for (const m of json.messages ?? []) if (m.role === 'user') m.content = fix(m.content);
-      body = Buffer.from(JSON.stringify(json));
-    } catch { /* not JSON: forward as is */ }
-    const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-    delete headers['transfer-encoding'];
-    const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-      (ur) => { res.writeHead(ur.statusCode, ur.headers); ur.pipe(res); });
-    up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
-    up.end(body);
-  });
-});
-server.listen(0, '127.0.0.1', () => fs.writeFileSync(process.env.PORT_FILE, String(server.address().port)));
-JS
-UPSTREAM="$MOCK_URL" PORT_FILE="$work/forwarder.port" node "$work/unescape-forwarder.mjs" \
-  >"$work/forwarder.out" 2>&1 </dev/null &
-forwarder_pid=$!
-for _ in $(seq 1 200); do [[ -s "$work/forwarder.port" ]] && break; sleep 0.05; done
-[[ -s "$work/forwarder.port" ]] || die "the entity-decoding forwarder did not start"
-api_url="http://127.0.0.1:$(cat "$work/forwarder.port")"
+# The agent gets an XML prompt: the forwarder decodes the entities in the tool directives'
+# JSON before the mock parses them (scripts/lib/xml-unescape-forwarder.mjs).
+start_unescape_forwarder "$MOCK_URL"
+api_url="$forwarder_url"
 say "mock Messages API at $MOCK_URL (via $api_url), image $image, scratch $work"
 printf 'ANTHROPIC_API_KEY=%s\nANTHROPIC_BASE_URL=%s\n' "$secret" "$api_url" >"$root/.env"
 chmod 600 "$root/.env"
@@ -403,6 +337,4 @@ echo "| send 3 (restart, resumed session) | $t_send3 |"
 echo "| send 4 (API answers 401: notice) | $t_send4 |"
 echo "| send 5 (runner does not compile: notice) | $t_send5 |"
 echo "| total e2e-host | $((SECONDS - t_start)) |"
-echo
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+print_totals

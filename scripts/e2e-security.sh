@@ -1,0 +1,438 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Security suite with the real Docker: the claims of docs/security.md ("Threat model"), checked
+# against the installed nanoclawd + nanoclaw CLI, the real agent image, the mock Messages API and
+# a fake Telegram Bot API (both on 127.0.0.1). The daemon runs as installed on Linux: default
+# bridge network, the proxy on the docker0 address it picks itself.
+#   Secrets: .env holds an API key, an OAuth token, ANTHROPIC_AUTH_TOKEN, a Telegram bot token
+#     (really used: the channel polls the fake) and a key the daemon never reads. Each contains
+#     one random marker. Three groups (main, alpha, beta) run at once; each agent runs
+#     scripts/lib/security-probe.sh with a scripted Bash tool call: env, /proc/*/environ, mounts,
+#     a grep for the marker through every readable file, the other groups' files, the project,
+#     the database, the socket, the proxy without a valid token. The host judges its output,
+#     plus `docker inspect` of every container (env, Mounts: no .env, only the group's own dirs).
+#   Proxy: listens on docker0 only (not on loopback or any other local address); no token, an
+#     unknown, altered or stale token get 401 from the host and from containers, and the mock's
+#     request log shows none was forwarded.
+#   Files: data/nanoclawd.sock and .env are 0600; a group-readable .env is warned about by the
+#     daemon and by `nanoclaw doctor`.
+#   Logs: no planted secret in the daemon's log or output, the CLI's output, or any file under
+#     the root but .env (groups/, data/, store/ incl. the database, logs/).
+# Prints one PASS/FAIL line per check and "N passed, M failed"; exits 1 on any failure. Root only.
+#
+# Usage: scripts/e2e-security.sh [--image IMAGE] [--keep]
+#   --image  agent image (default: $CONTAINER_IMAGE or nanoclaw-agent:latest)
+#   --keep   keep the scratch directory (logs, root, probe output, mock log)
+# Environment: NANOCLAW_BIN_DIR (default build/dev/src/bin; the build tree two levels above it
+# is installed), CONTAINER_RUNTIME_BIN (default docker), E2E_SEND_TIMEOUT (default 180 s).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/e2e-common.sh
+. "$repo/scripts/lib/e2e-common.sh"
+image="${CONTAINER_IMAGE:-nanoclaw-agent:latest}"
+keep=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --image) image="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '3,27p' "$0"; exit 0 ;;
+    *) echo "e2e-security: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+bin_dir="${NANOCLAW_BIN_DIR:-$repo/build/dev/src/bin}"
+build_dir="$(cd "$bin_dir/../.." 2>/dev/null && pwd || true)"
+runtime="${CONTAINER_RUNTIME_BIN:-docker}"
+send_timeout="${E2E_SEND_TIMEOUT:-180}"
+groups=(main alpha beta)
+
+say() { echo "e2e-security: $*"; }
+die() { echo "e2e-security: $*" >&2; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (dockerd; the daemon chowns group folders to 1000)"
+[[ -n "$build_dir" && -f "$build_dir/cmake_install.cmake" && -x "$bin_dir/nanoclawd" ]] \
+  || die "no build with install rules at ${build_dir:-$bin_dir/../..} (cmake --build <dir> --target nanoclawd nanoclaw)"
+for tool in sqlite3 node; do command -v "$tool" >/dev/null || die "$tool is required"; done
+"$repo/scripts/container/ensure-dockerd.sh" >/dev/null
+"$runtime" image inspect "$image" >/dev/null 2>&1 || die "image $image not found (scripts/e2e-image.sh)"
+# docker0's address: where the daemon's proxy binds by default on Linux (docs/credential-proxy.md).
+bridge_ip="$("$runtime" network inspect bridge --format '{{(index .IPAM.Config 0).Gateway}}' 2>/dev/null || true)"
+[[ -n "$bridge_ip" ]] || die "no default bridge network: the suite tests the default docker0 set-up"
+net() { node "$repo/scripts/lib/host-net.mjs" "$@"; }
+
+# ---------------------------------------------------------------- scratch, install, secrets
+work="$(mktemp -d "${TMPDIR:-/tmp}/nanoclaw-e2e-security.XXXXXX")"
+prefix="$work/prefix"
+root="$work/root"
+sock="$root/data/nanoclawd.sock"
+mock_pid="" forwarder_pid="" bot_pid="" daemon_pid=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then
+    kill -TERM "$daemon_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$daemon_pid" 2>/dev/null || true
+  fi
+  local pid
+  for pid in "$mock_pid" "$forwarder_pid" "$bot_pid"; do
+    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  done
+  remove_our_containers
+  if [[ $keep -eq 1 || $rc -ne 0 ]]; then echo "e2e-security: kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+t_start=$SECONDS
+
+install_build "$build_dir" "$prefix"
+nanoclawd="$prefix/bin/nanoclawd"
+nanoclaw="$prefix/bin/nanoclaw"
+mkdir -p "$root" "$work/home" "$work/probe"
+
+# Every secret contains the marker, so a probe can search for all of them at once without ever
+# holding one: it gets the marker in two halves and joins them only in memory.
+marker_a="$(random_hex 8)"
+marker_b="$(random_hex 8)"
+marker="$marker_a$marker_b"
+declare -A secret=(
+  [ANTHROPIC_API_KEY]="sk-ant-api03-$marker-$(random_hex 12)"
+  [CLAUDE_CODE_OAUTH_TOKEN]="sk-ant-oat01-$marker-$(random_hex 12)"
+  [ANTHROPIC_AUTH_TOKEN]="e2e-auth-$marker-$(random_hex 12)"
+  [TELEGRAM_BOT_TOKEN]="712345678:AA$marker$(random_hex 12)"
+  [OPENAI_API_KEY]="sk-e2e-unread-$marker-$(random_hex 12)" # in .env, read by nothing
+)
+# Grep patterns for every secret, one per line, for `grep -F -f`.
+printf '%s\n' "${secret[@]}" >"$work/secrets.pattern"
+printf '%s\n' "$marker" >>"$work/secrets.pattern"
+
+eval "$("$repo/scripts/container/start-mock.sh" --dir "$work/mock")"
+mock_pid="$MOCK_PID"
+start_unescape_forwarder "$MOCK_URL"
+EXPECTED_TOKEN="${secret[TELEGRAM_BOT_TOKEN]}" PORT_FILE="$work/bot.port" LOG="$work/bot.log" \
+  node "$repo/scripts/lib/fake-bot-api.mjs" >"$work/bot.out" 2>&1 </dev/null &
+bot_pid=$!
+wait_for_file "$work/bot.port" "$bot_pid" "the fake Bot API"
+
+{
+  for key in "${!secret[@]}"; do echo "$key=${secret[$key]}"; done
+  echo "ANTHROPIC_BASE_URL=$forwarder_url"
+} >"$root/.env"
+chmod 600 "$root/.env"
+# The agents run as uid 1000 (the daemon runs as root here). Owned by 1000, the file is one the
+# agent's user could read, as on a desktop install where both are the same user: only the
+# shadow mount stands between the main agent and .env, which is what the suite must prove.
+chown 1000:1000 "$root/.env"
+say "mock API $MOCK_URL (via $forwarder_url), Bot API 127.0.0.1:$(cat "$work/bot.port"), image $image, scratch $work"
+
+# ---------------------------------------------------------------- groups and canaries
+cli() { HOME="$work/home" "$nanoclaw" --root "$root" "$@"; }
+register() { # register FOLDER [--is-main]
+  cli setup --step register --jid "local:$1" --name "$1" --trigger @Andy --folder "$1" \
+    --channel local --no-trigger-required "${@:2}" >"$work/register-$1.out" 2>&1 \
+    || { cat "$work/register-$1.out" >&2; die "registering $1 failed"; }
+}
+register main --is-main
+register alpha
+register beta
+declare -A canary
+for g in "${groups[@]}"; do
+  canary[$g]="canary-$g-$(random_hex 10)"
+  echo "${canary[$g]}" >"$root/groups/$g/canary.txt"
+  cp "$repo/scripts/lib/security-probe.sh" "$root/groups/$g/probe.sh"
+done
+# Each probe looks for another group's canary: alpha and beta for each other's (must not find
+# it), main for beta's (it must: main reads the whole project, which also proves the search works).
+declare -A other=([main]=beta [alpha]=beta [beta]=alpha)
+for g in "${groups[@]}"; do
+  c="${canary[${other[$g]}]}"
+  printf 'MARKER_A=%s\nMARKER_B=%s\nCANARY_A=%s\nCANARY_B=%s\nTAG=probe-unauth-%s\n' \
+    "$marker_a" "$marker_b" "${c:0:10}" "${c:10}" "$g" >"$root/groups/$g/probe.args"
+done
+
+# ---------------------------------------------------------------- daemon
+start_daemon() { # start_daemon NAME IDLE_MS
+  local name="$1" idle="$2"
+  rm -f "$sock"
+  env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u CLAUDE_CODE_OAUTH_TOKEN -u ANTHROPIC_AUTH_TOKEN \
+    -u TELEGRAM_BOT_TOKEN -u NANOCLAW_SHARE_DIR -u CREDENTIAL_PROXY_HOST -u NANOCLAW_CONTAINER_NETWORK \
+    HOME="$work/home" CONTAINER_IMAGE="$image" CONTAINER_RUNTIME_BIN="$runtime" \
+    CREDENTIAL_PROXY_PORT=0 TELEGRAM_API_BASE_URL="http://127.0.0.1:$(cat "$work/bot.port")" \
+    IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug \
+    NANOCLAW_LOG_FILE="$work/daemon-$name.log" \
+    "$nanoclawd" --root "$root" >"$work/daemon-$name.out" 2>&1 </dev/null &
+  daemon_pid=$!
+  local deadline=$((SECONDS + 60))
+  until [[ -S "$sock" ]] && cli status >/dev/null 2>&1; do
+    kill -0 "$daemon_pid" 2>/dev/null || { tail -n 30 "$work/daemon-$name.out" >&2; die "nanoclawd exited during start-up"; }
+    (( SECONDS < deadline )) || die "nanoclawd did not answer within 60 s"
+    sleep 0.2
+  done
+}
+stop_daemon() { # sets daemon_rc
+  kill -TERM "$daemon_pid"
+  daemon_rc=0
+  wait "$daemon_pid" || daemon_rc=$?
+  daemon_pid=""
+}
+mode_of() { stat -c %a "$1"; }
+
+check ".env is 0600 before start" test "$(mode_of "$root/.env")" = 600
+start_daemon main 8000
+say "daemon up (pid $daemon_pid)"
+check "data/nanoclawd.sock is a socket with mode 0600" \
+  test -S "$sock" -a "$(mode_of "$sock")" = 600
+check "data/ is not world-writable" sh -c '[ $(( 0$(stat -c %a "$1") & 02 )) -eq 0 ]' _ "$root/data"
+
+# ---------------------------------------------------------------- where the proxy listens
+net listeners "$daemon_pid" >"$work/proxy-listen.txt"
+proxy_port="$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/proxy-listen.txt" | head -n1)"
+say "nanoclawd listens on: $(tr '\n' ' ' <"$work/proxy-listen.txt")"
+check "the daemon listens on one TCP address, the docker0 bridge ($bridge_ip)" \
+  test "$(cat "$work/proxy-listen.txt")" = "$bridge_ip:$proxy_port"
+# Every other address of this machine (never one outside it): nothing answers on the port.
+# (Link-local IPv6 addresses are left out: they need a zone to be reached at all.)
+{ net addresses | awk '{print $2}'; echo 127.0.0.1; echo localhost; } \
+  | grep -vxF "$bridge_ip" | grep -v '^fe80:' | sort -u >"$work/other-addresses.txt"
+unreachable_elsewhere() {
+  local addr host code bad=0
+  while read -r addr; do
+    host="$addr"; [[ "$addr" == *:* ]] && host="[$addr]"
+    code="$(net status "http://$host:$proxy_port/v1/messages")"
+    [[ "$code" == 000 ]] || { echo "  $addr:$proxy_port answered $code"; bad=1; }
+  done <"$work/other-addresses.txt"
+  return $bad
+}
+check "the proxy port answers on no other local address ($(tr '\n' ' ' <"$work/other-addresses.txt"| sed 's/ $//'))" \
+  unreachable_elsewhere
+proxy_status() { # proxy_status PATH [TAG]: HTTP status of a POST from the host
+  net status "http://$bridge_ip:$proxy_port$1" \
+    "{\"model\":\"probe\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"${2:-probe-unauth-host}\"}]}"
+}
+check "host, no token: 401" test "$(proxy_status /v1/messages)" = 401
+check "host, unknown token: 401" test "$(proxy_status "/r/$(random_hex 24)/v1/messages")" = 401
+check "host, GET /r/ with an empty token: 401" test "$(net status "http://$bridge_ip:$proxy_port/r//v1/models")" = 401
+
+# ---------------------------------------------------------------- three probing agents at once
+probe_prompt='security probe [[tool:Bash {"command":"bash /workspace/group/probe.sh","description":"security probe"}]]'
+declare -A send_pid
+t_runs=$SECONDS
+for g in "${groups[@]}"; do
+  timeout $((send_timeout + 30)) "$nanoclaw" --root "$root" send --chat "$g" --timeout "$send_timeout" \
+    "$probe_prompt" >"$work/send-$g.out" 2>&1 &
+  send_pid[$g]=$!
+done
+# Inspect each container while it runs (from the host, as an operator would).
+declare -A inspected
+deadline=$((SECONDS + send_timeout + 30))
+while (( SECONDS < deadline )); do
+  for name in $(running_of_ours); do
+    [[ -n "${inspected[$name]:-}" ]] && continue
+    "$runtime" inspect "$name" >"$work/probe/inspect-$name.json" 2>/dev/null && inspected[$name]=1
+  done
+  busy=0
+  for g in "${groups[@]}"; do kill -0 "${send_pid[$g]}" 2>/dev/null && busy=1; done
+  [[ $busy -eq 0 ]] && break
+  sleep 0.3
+done
+for name in $(running_of_ours); do # a container that started between two scans
+  [[ -n "${inspected[$name]:-}" ]] || "$runtime" inspect "$name" >"$work/probe/inspect-$name.json" 2>/dev/null || true
+done
+t_runs=$((SECONDS - t_runs))
+for g in "${groups[@]}"; do
+  rc=0; wait "${send_pid[$g]}" || rc=$?
+  check "$g: the probing run answered (exit $rc)" contains "$work/send-$g.out" "probe finished"
+done
+
+# ---------------------------------------------------------------- docker inspect
+# One JSON summary per group from its container's inspect output: the env, the base URL's token,
+# and every mount whose source is not one of the group's own (or, for main, the project view).
+node -e '
+  const fs = require("fs");
+  const [dir, root] = process.argv.slice(1);
+  const own = (folder) => [`groups/${folder}`, `data/ipc/${folder}`, `data/sessions/${folder}`];
+  for (const f of fs.readdirSync(dir).filter((n) => n.startsWith("inspect-"))) {
+    const c = JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"))[0];
+    const folder = c.Name.replace(/^\/nanoclaw-/, "").replace(/-\d+$/, "");
+    const main = folder === "main";
+    const env = c.Config.Env;
+    const base = (env.find((e) => e.startsWith("ANTHROPIC_BASE_URL=")) || "").split("=").slice(1).join("=");
+    const allowed = (m) => {
+      const rel = m.Source.startsWith(root + "/") ? m.Source.slice(root.length + 1) : null;
+      if (m.Source === `${root}/.env`) return false;
+      if (m.Source === root) return main && m.Destination === "/workspace/project" && !m.RW;
+      if (rel === null) return main && m.Source === "/dev/null" && m.Destination === "/workspace/project/.env";
+      if (rel === "data/ca-cert") return !m.RW; // a copy of the host CA bundle (NODE_EXTRA_CA_CERTS)
+      if (own(folder).some((p) => rel === p || rel.startsWith(p + "/"))) return true;
+      if (rel === "groups/global") return !main && !m.RW;
+      if (main && (rel === "data/empty-env" || rel === "data/empty-dir")) return !m.RW;
+      return false;
+    };
+    const project = c.Mounts.find((m) => m.Destination === "/workspace/project");
+    const shadow = c.Mounts.find((m) => m.Destination === "/workspace/project/.env");
+    fs.writeFileSync(`${dir}/summary-${folder}.json`, JSON.stringify({
+      name: c.Name, network: c.HostConfig.NetworkMode, user: c.Config.User,
+      token: (base.match(/\/r\/([0-9a-f]+)/) || [])[1] || "",
+      base, placeholder_key: env.filter((e) => /^(ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN)=/.test(e)),
+      foreign_mounts: c.Mounts.filter((m) => !allowed(m)).map((m) => `${m.Source} -> ${m.Destination}`),
+      env_mounted: c.Mounts.some((m) => m.Source === `${root}/.env`),
+      project: project ? { source: project.Source, rw: project.RW } : null,
+      env_shadow: shadow ? shadow.Source : null,
+    }, null, 1));
+  }' "$work/probe" "$root"
+summary() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = process.argv[2].split(".").reduce((o, k) => o?.[k], s); console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$work/probe/summary-$1.json" "$2"; }
+no_secret_in() { ! grep -qaF -f "$work/secrets.pattern" "$@"; }
+declare -A token
+for g in "${groups[@]}"; do
+  if [[ ! -f "$work/probe/summary-$g.json" ]]; then
+    check "$g: its container was inspected while running" false
+    continue
+  fi
+  token[$g]="$(summary "$g" token)"
+  check "$g: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$work"/probe/inspect-nanoclaw-"$g"-*.json
+  check "$g: the container's key is the placeholder" test "$(summary "$g" placeholder_key)" = '["ANTHROPIC_API_KEY=placeholder"]'
+  check "$g: the base URL carries a run token (48 hex digits)" test "${#token[$g]}" -eq 48
+  check "$g: on the default bridge network (not host)" test "$(summary "$g" network)" = default
+  check "$g: runs as a non-root user ($(summary "$g" user))" \
+    sh -c 'case "$1" in ""|root|0|0:*) exit 1;; esac' _ "$(summary "$g" user)"
+  check "$g: .env is not among the Mounts" test "$(summary "$g" env_mounted)" = false
+  foreign="$(summary "$g" foreign_mounts)"
+  check "$g: every mount is the group's own (or main's project view)" test "$foreign" = '[]'
+  [[ "$foreign" == '[]' ]] || echo "  foreign mounts: $foreign"
+done
+check "main: the project root is mounted read-only" test "$(summary main project)" = "{\"source\":\"$root\",\"rw\":false}"
+check "main: /workspace/project/.env is a shadow (/dev/null or data/empty-env)" \
+  sh -c 'case "$1" in /dev/null|"$2/data/empty-env") exit 0;; esac; exit 1' _ "$(summary main env_shadow)" "$root"
+check "alpha and beta have no project mount" test "$(summary alpha project)/$(summary beta project)" = "null/null"
+check "three distinct run tokens" test "$(printf '%s\n' "${token[@]}" | sort -u | grep -c .)" -eq 3
+
+# ---------------------------------------------------------------- what the probes saw
+for g in "${groups[@]}"; do
+  p="$root/groups/$g/probe-out"
+  [[ -d "$p" ]] || { check "$g: the probe wrote its findings" false; continue; }
+  check "$g: no secret or marker in env, /proc/{self,1,*}/environ, mountinfo, mount" \
+    no_secret_in "$p/env.txt" "$p/self-environ.txt" "$p/pid1-environ.txt" "$p/all-environ.txt" "$p/mountinfo.txt" "$p/mount.txt"
+  check "$g: the probe read /proc/1/environ and saw its placeholder key" contains "$p/pid1-environ.txt" "ANTHROPIC_API_KEY=placeholder"
+  check "$g: the file search covered /workspace, /home, /app, /etc, /tmp" \
+    sh -c 'for d in /workspace /home /app /etc /tmp; do grep -qx "$d" "$1" || exit 1; done' _ "$p/searched-roots.txt"
+  check "$g: the marker is in no readable file" test ! -s "$p/marker-hits.txt"
+  [[ -s "$p/marker-hits.txt" ]] && sed 's/^/  marker in: /' "$p/marker-hits.txt"
+  check "$g: proxy from inside without a valid token: all 401 (none, unknown, +1 digit, -1 digit, in query)" \
+    sh -c '[ "$(cut -d= -f2 "$1" | sort -u)" = 401 ] && [ "$(grep -c . "$1")" -eq 5 ]' _ "$p/proxy.txt"
+  grep -v '=401$' "$p/proxy.txt" | sed 's/^/  /' || true
+done
+for g in alpha beta; do
+  p="$root/groups/$g/probe-out"
+  [[ -d "$p" ]] || continue
+  o="${other[$g]}"
+  check "$g: no /workspace/project" contains "$p/access.txt" "project=absent"
+  check "$g: the $o canary is in no readable file" test ! -s "$p/canary-hits.txt"
+  check "$g: no trace of $o's or the root's paths in its mounts" \
+    sh -c '! grep -qE "groups/$2|ipc/$2|sessions/$2|$3 " "$1"' _ "$p/mountinfo.txt" "$o" "$root"
+  check "$g: no database, .env or daemon socket anywhere readable" \
+    sh -c 'grep -qx "db_files=" "$1" && grep -qx "dotenv_files=" "$1" && grep -qx "daemon_sockets=" "$1"' _ "$p/access.txt"
+  check "$g: its IPC dir holds only its own queues" \
+    sh -c 'line=$(grep "^ipc=" "$1"); for w in ${line#ipc=}; do case $w in messages|tasks|input|current_tasks.json|available_groups.json) ;; *) exit 1;; esac; done' _ "$p/access.txt"
+  others_tokens() { local t; for t in "${token[@]}"; do [[ "$t" == "${token[$g]}" ]] || echo "/r/$t"; done; }
+  check "$g: no other run's token readable (its own only)" \
+    sh -c '! grep -qxF -f "$1" "$2"' _ <(others_tokens) "$p/tokens.txt"
+done
+p="$root/groups/main/probe-out"
+if [[ -d "$p" ]]; then
+  check "main: /workspace/project/.env is empty (0 bytes)" contains "$p/access.txt" "env_bytes=0"
+  check "main: the project is read-only and .env reads empty after a write attempt" \
+    sh -c 'grep -qx env_bytes_after_write=0 "$1" && grep -qx project_write=refused "$1"' _ "$p/access.txt"
+  check "main: the only .env it finds is the shadow" contains "$p/access.txt" "dotenv_files=/workspace/project/.env "
+  check "main (admin, by design): reads other groups' files (beta's canary found)" \
+    contains "$p/canary-hits.txt" "/workspace/project/groups/beta/canary.txt"
+  check "main (admin, by design): reads the database" contains "$p/access.txt" "store_db=readable"
+  say "main sees the daemon socket: $(grep '^daemon_socket=' "$p/access.txt" || echo none)"
+fi
+
+# ---------------------------------------------------------------- stale tokens
+deadline=$((SECONDS + 60))
+while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; done
+check "the three runs ended (idle timeout)" test -z "$(running_of_ours)"
+for g in "${!token[@]}"; do
+  check "host, $g's token after its run ended: 401" \
+    test "$(proxy_status "/r/${token[$g]}/v1/messages" "probe-unauth-stale-$g")" = 401
+done
+# Another container on the bridge (not an agent run): no token and a stale one.
+stale="${token[alpha]:-$(random_hex 24)}"
+"$runtime" run --rm --add-host=host.docker.internal:host-gateway --entrypoint sh "$image" -c '
+  for path in /v1/messages /r/'"$stale"'/v1/messages; do
+    curl -s -o /dev/null -w "%{http_code}\n" --max-time 5 -X POST -H "content-type: application/json" \
+      -d "{\"model\":\"probe\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"probe-unauth-foreign\"}]}" \
+      "http://host.docker.internal:'"$proxy_port"'$path"
+  done' >"$work/foreign.txt" 2>&1 || true
+check "another container, no token and a stale token: 401, 401" test "$(tr '\n' ' ' <"$work/foreign.txt")" = "401 401 "
+
+check "Telegram ran with the bot token (the fake Bot API saw getMe and getUpdates with it)" \
+  sh -c 'grep -q "\"method\":\"getMe\",\"token_ok\":true" "$1" && grep -q "\"method\":\"getUpdates\",\"token_ok\":true" "$1"' _ "$work/bot.log"
+stop_daemon
+check "daemon exits 0 on SIGTERM" test "$daemon_rc" -eq 0
+
+# ---------------------------------------------------------------- the mock's view
+node -e '
+  const fs = require("fs");
+  const [log, key, ...others] = process.argv.slice(1);
+  const entries = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const bad = (pred) => entries.filter(pred).map((e) => `${e.n} ${e.method} ${e.url}`);
+  const text = (e) => JSON.stringify(e);
+  fs.writeFileSync(log + ".report.json", JSON.stringify({
+    total: entries.length,
+    unauth_forwarded: bad((e) => (e.prompt_text || "").includes("probe-unauth")),
+    wrong_key: bad((e) => e.headers["x-api-key"] !== key),
+    other_secret: bad((e) => others.some((s) => text(e).includes(s))),
+    token_in_url: bad((e) => String(e.url).includes("/r/")),
+  }, null, 1));
+' "$MOCK_LOG" "${secret[ANTHROPIC_API_KEY]}" "${secret[CLAUDE_CODE_OAUTH_TOKEN]}" \
+  "${secret[ANTHROPIC_AUTH_TOKEN]}" "${secret[TELEGRAM_BOT_TOKEN]}" "${secret[OPENAI_API_KEY]}"
+report="$MOCK_LOG.report.json"
+field_empty() { node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = r[process.argv[2]]; if (v.length) console.log("  " + process.argv[2] + ": " + v.join(", ")); process.exit(v.length ? 1 : 0)' "$report" "$1"; }
+check "the mock saw the agents' requests" \
+  node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1])).total >= 6 ? 0 : 1)' "$report"
+check "no unauthenticated probe request was forwarded (mock log)" field_empty unauth_forwarded
+check "every forwarded request carried the real API key (proxy injection)" field_empty wrong_key
+check "no other secret reached the API (OAuth/auth tokens, bot token, unread key)" field_empty other_secret
+check "no run token reached the API" field_empty token_in_url
+
+# ---------------------------------------------------------------- logs and files
+secrets_anywhere() { # prints the files under DIRS holding a secret
+  grep -rlaF -f "$work/secrets.pattern" "$@" 2>/dev/null || true
+}
+find "$root" -path "$root/.env" -prune -o -type f -print >"$work/root-files.txt"
+root_hits="$(xargs -d '\n' grep -laF -f "$work/secrets.pattern" <"$work/root-files.txt" 2>/dev/null || true)"
+check "no secret in any file under the root but .env ($(grep -c . "$work/root-files.txt") files: groups, data, store, logs)" \
+  test -z "$root_hits"
+[[ -z "$root_hits" ]] || sed 's/^/  secret in: /' <<<"$root_hits"
+check ".env still holds all 5 (the search finds them there)" \
+  test "$(grep -cF -f <(printf '%s\n' "${secret[@]}") "$root/.env")" -eq 5
+check "no secret in the database (sqlite3 .dump)" \
+  sh -c '! sqlite3 "$1/store/messages.db" .dump | grep -qF -f "$2"' _ "$root" "$work/secrets.pattern"
+log_hits="$(secrets_anywhere "$work"/daemon-*.log "$work"/daemon-*.out "$work"/send-*.out "$work"/register-*.out)"
+check "no secret in the daemon's log file, stdout/stderr or the CLI's output" test -z "$log_hits"
+[[ -z "$log_hits" ]] || sed 's/^/  secret in: /' <<<"$log_hits"
+check "the daemon's log is not empty (debug level, runs logged)" grep -q 'Spawning container agent' "$work/daemon-main.log"
+
+# ---------------------------------------------------------------- a group-readable .env
+chmod 640 "$root/.env"
+cli doctor --offline >"$work/doctor.out" 2>&1 || true
+check "doctor warns about a group-readable .env (with chmod 600 as the fix)" \
+  sh -c 'grep -qE "^warn +env_file .*0640" "$1" && grep -qF "chmod 600" "$1"' _ "$work/doctor.out"
+start_daemon loose 8000
+stop_daemon
+check "the daemon warns at start-up about a group-readable .env" \
+  grep -qE ' warning .*\.env is readable by its group \(mode 0640\)' "$work/daemon-loose.log"
+chmod 600 "$root/.env"
+cli doctor --offline >"$work/doctor-ok.out" 2>&1 || true
+check "doctor: env_file ok at 0600" grep -qE '^ok +env_file' "$work/doctor-ok.out"
+check "no secret in doctor's output" test -z "$(secrets_anywhere "$work"/doctor*.out "$work"/daemon-loose.*)"
+
+echo
+echo "| step | seconds |"
+echo "|---|---:|"
+echo "| three probing runs (parallel, cold containers) | $t_runs |"
+echo "| total e2e-security | $((SECONDS - t_start)) |"
+print_totals

@@ -121,23 +121,29 @@ void drain_buffered_body(ResponseParser& parser, UpstreamConn& up) {
     }
 }
 
-// Streams the body as it arrives (SSE included). Returns false when either side failed; then
-// the client connection must be dropped because the response is incomplete.
-awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& up,
-                           ResponseParser& parser, http::response_serializer<http::buffer_body>& sr,
-                           UsageMeter& meter) {
+// Streams the response as it arrives (SSE included). The header goes out together with the body
+// bytes that came in the same upstream read, so a small JSON answer is one client write, not two;
+// when no body byte is there yet the header goes out alone at once (time to first byte).
+// Returns false when either side failed; then the client connection must be dropped because the
+// response is incomplete.
+awaitable<bool> relay_response(ProxyState& state, ClientConn& client, UpstreamConn& up,
+                               ResponseParser& parser,
+                               http::response_serializer<http::buffer_body>& sr, UsageMeter& meter) {
     auto& body = parser.get().body();
     auto& buf = client.relay_buffer;
     error_code ec;
+    bool header_sent = false;
     do {
         if (!parser.is_done()) {
             body.data = buf.data();
             body.size = buf.size();
-            up.stream->tcp().expires_after(state.settings.upstream_idle_timeout);
-            co_await http::async_read_some(*up.stream, up.buffer, parser,
-                                           asio::redirect_error(use_awaitable, ec));
-            if (ec == http::error::need_buffer) ec = {};
-            if (ec) co_return false;
+            if (header_sent) {
+                up.stream->tcp().expires_after(state.settings.upstream_idle_timeout);
+                co_await http::async_read_some(*up.stream, up.buffer, parser,
+                                               asio::redirect_error(use_awaitable, ec));
+                if (ec == http::error::need_buffer) ec = {};
+                if (ec) co_return false;
+            }
             drain_buffered_body(parser, up);
             body.size = buf.size() - body.size;
             // An empty buffer with a non-null pointer would be serialized as a zero-size chunk,
@@ -145,16 +151,24 @@ awaitable<bool> relay_body(ProxyState& state, ClientConn& client, UpstreamConn& 
             body.data = body.size == 0 ? nullptr : buf.data();
             body.more = !parser.is_done();
             meter.feed(std::string_view(buf.data(), body.size));
-            if (body.size == 0 && body.more) continue;
+            if (body.size == 0 && body.more && header_sent) continue;
         } else {
             body.data = nullptr;
             body.size = 0;
             body.more = false;
         }
         client.stream.expires_after(state.settings.upstream_idle_timeout);
-        co_await http::async_write(client.stream, sr, asio::redirect_error(use_awaitable, ec));
+        if (!header_sent && body.size == 0 && body.more) {
+            // Nothing to send with the header yet: send it alone, now (async_write would
+            // report need_buffer before writing anything).
+            co_await http::async_write_header(client.stream, sr,
+                                              asio::redirect_error(use_awaitable, ec));
+        } else {
+            co_await http::async_write(client.stream, sr, asio::redirect_error(use_awaitable, ec));
+        }
         if (ec == http::error::need_buffer) ec = {};
         if (ec) co_return false;
+        header_sent = true;
     } while (!parser.is_done() || !sr.is_done());
     co_return true;
 }
@@ -246,10 +260,7 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
                          : UsageMeter::Format::none);
     res.keep_alive(keep_alive);
     http::response_serializer<http::buffer_body> sr{res};
-    error_code ec;
-    conn->stream.expires_after(st.settings.upstream_idle_timeout);
-    co_await http::async_write_header(conn->stream, sr, asio::redirect_error(use_awaitable, ec));
-    const bool complete = !ec && co_await relay_body(st, *conn, **up, parser, sr, meter);
+    const bool complete = co_await relay_response(st, *conn, **up, parser, sr, meter);
     report_usage(st, meter, admission.group_folder);
     finish_exchange(*conn);
     if (!complete) {

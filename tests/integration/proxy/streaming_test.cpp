@@ -61,6 +61,51 @@ TEST(StreamingTest, E4_7_FirstSseEventReachesClientBeforeUpstreamFinishes) {
     EXPECT_NE(rest.find("event: three"), std::string::npos);
 }
 
+// The header travels with the body bytes of the same upstream read; when there are none yet it
+// must still go out at once, not wait for the first body byte.
+TEST(StreamingTest, HeaderReachesClientBeforeAnyBodyByteExists) {
+    Signal release;
+    std::atomic<bool> body_written{false};
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        if (!ex.read_request()) return;
+        ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+        release.wait();
+        body_written = true;
+        ex.write(chunk("event: one\ndata: {\"n\":1}\n\n") + "0\r\n\r\n");
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    client.send(make_request("POST", proxy.open_run("main") + "/v1/messages", "", "{}"));
+
+    const auto head = read_until(client, "\r\n\r\n");
+    EXPECT_NE(head.find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_FALSE(body_written.load()) << "the header waited for the body";
+    release.notify();
+    const auto rest = head + read_until(client, "0\r\n\r\n");
+    EXPECT_NE(rest.find("event: one"), std::string::npos);
+}
+
+// A small answer whose header and body arrive together reaches the client whole, with the
+// upstream's framing, and the connection serves the next request.
+TEST(StreamingTest, SmallAnswerArrivesWholeAndKeepsTheConnection) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        while (ex.read_request()) {
+            ex.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+                     "{\"ok\":true}");
+        }
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    TestClient client(proxy.port());
+    const auto prefix = proxy.open_run("main");
+    for (int i = 0; i < 3; ++i) {
+        client.send(make_request("POST", prefix + "/v1/messages", "", "{}"));
+        const auto answer = read_until(client, "{\"ok\":true}");
+        EXPECT_NE(answer.find("Content-Length: 11"), std::string::npos) << answer;
+        EXPECT_NE(answer.find("{\"ok\":true}"), std::string::npos) << "request " << i;
+    }
+}
+
 // A burst (every event in one upstream write) is parsed from the buffer in one go: the whole
 // stream must still arrive intact and in order, and usage carried in it must still be counted.
 TEST(StreamingTest, ABurstOfEventsArrivesIntactInOrderAndIsMetered) {

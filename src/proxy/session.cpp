@@ -82,6 +82,20 @@ bool expects_continue(const http::request_header<>& header) {
     return it != header.end() && beast::iequals(it->value(), "100-continue");
 }
 
+// A small request's body usually arrives in the same read as its header: parsing it from the
+// buffer finishes the request without a socket read, a deadline timer or a trip through the
+// event loop. True when the message is complete; `ec` holds a parse or size error.
+bool finish_from_buffer(http::request_parser<http::string_body>& parser, beast::flat_buffer& buffer,
+                        error_code& ec) {
+    while (!parser.is_done() && buffer.size() > 0) {
+        const auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more) ec = {};
+        if (ec || used == 0) break;
+    }
+    return !ec && parser.is_done();
+}
+
 awaitable<void> reject(ClientConn& conn, const ProxySettings& settings, const Rejection& r) {
     co_await send_reply(conn, settings, r.status, r.body, false);
 }
@@ -120,9 +134,12 @@ read_admitted_request(ProxyState& state, std::shared_ptr<ClientConn> shared, boo
     }
     http::request_parser<http::string_body> full{std::move(head)};
     full.body_limit(s.max_body_bytes);
-    arm_read_deadline(shared, s.client_timeout);
-    co_await http::async_read(conn.stream, conn.buffer, full, asio::redirect_error(use_awaitable, ec));
-    ec = disarm_read_deadline(conn, ec);
+    if (!finish_from_buffer(full, conn.buffer, ec) && !ec) {
+        arm_read_deadline(shared, s.client_timeout);
+        co_await http::async_read(conn.stream, conn.buffer, full,
+                                  asio::redirect_error(use_awaitable, ec));
+        ec = disarm_read_deadline(conn, ec);
+    }
     if (ec) {
         if (auto r = rejection_for(ec, true)) co_await reject(conn, s, *r);
         co_return std::nullopt;

@@ -89,6 +89,36 @@ TEST_F(ClientsTest, KeepAliveServesSeveralRequestsOnOneConnection) {
     }
 }
 
+// Bodies that came in the same read as their header are parsed from the buffer: it must take
+// exactly one body, leaving the next pipelined request (chunked this time) intact.
+TEST_F(ClientsTest, PipelinedRequestsInOneWriteAreEachAnsweredOnce) {
+    ProxyHarness proxy(dotenv());
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    client.send(make_request("POST", run + "/v1/messages", "", R"({"n":1})") + "POST " + run +
+                "/v1/messages HTTP/1.1\r\nHost: p\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "7\r\n{\"n\":2}\r\n0\r\n\r\n");
+    for (int i = 0; i < 2; ++i) {
+        auto res = client.read_response();
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->status, 200) << i;
+    }
+    const auto seen = upstream_.requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].body, R"({"n":1})");
+    EXPECT_EQ(seen[1].body, R"({"n":2})");
+}
+
+TEST_F(ClientsTest, MalformedChunkedBodyInTheHeadersReadIsA400) {
+    ProxyHarness proxy(dotenv());
+    auto res = proxy.request("POST " + proxy.open_run("main") +
+                             "/v1/messages HTTP/1.1\r\nHost: p\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "zz\r\nnot a chunk\r\n0\r\n\r\n");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400);
+    EXPECT_EQ(upstream_.request_count(), 0u);
+}
+
 TEST_F(ClientsTest, IdleKeepAliveConnectionIsClosedQuietly) {
     ProxyHarness proxy(dotenv(), {{"CREDENTIAL_PROXY_KEEPALIVE_TIMEOUT_MS", "200"}});
     TestClient client(proxy.port());

@@ -20,6 +20,21 @@ std::optional<std::string> non_empty(const core::EnvMap& env, const std::string&
     return it->second;
 }
 
+// CONTAINER_TIMEOUT_GRACE_MS: whole milliseconds, at least 1; anything else stops start-up.
+std::chrono::milliseconds timeout_grace(const core::EnvMap& env, std::chrono::milliseconds def) {
+    const auto value = non_empty(env, "CONTAINER_TIMEOUT_GRACE_MS");
+    if (!value) return def;
+    const bool digits =
+        value->size() <= 12 && std::all_of(value->begin(), value->end(),
+                                           [](unsigned char c) { return std::isdigit(c) != 0; });
+    if (!digits || std::stoll(*value) <= 0) {
+        throw core::FatalError("CONTAINER_TIMEOUT_GRACE_MS must be a positive number of "
+                               "milliseconds (got \"" +
+                               *value + "\")");
+    }
+    return std::chrono::milliseconds(std::stoll(*value));
+}
+
 bool truthy(const std::optional<std::string>& value) {
     return value && (*value == "1" || *value == "true" || *value == "yes" || *value == "on");
 }
@@ -107,6 +122,7 @@ Settings load_settings(const core::Config& config, const core::EnvMap& env) {
         s.network = *network;
     }
     exempt_credential_proxy(s);
+    s.timeout_grace = timeout_grace(env, s.timeout_grace);
     s.host_ids = HostIds{static_cast<unsigned>(getuid()), static_cast<unsigned>(getgid())};
     s.hostname = own_hostname();
     s.verbose_run_logs = config.log_level == "debug" || config.log_level == "trace";

@@ -39,7 +39,9 @@ struct Settings {
     std::string hostname;             ///< own hostname, never stopped by orphan cleanup
     bool verbose_run_logs = false;    ///< LOG_LEVEL debug/trace: full per-run logs
     bool shadow_store_auth = true;    ///< hide store/auth inside main's project mount (§14.7)
-    std::chrono::milliseconds timeout_grace{30'000}; ///< hard timeout >= idle timeout + this
+    /// Hard timeout >= idle timeout + this (v1's 30 s); CONTAINER_TIMEOUT_GRACE_MS shortens it
+    /// for tests that must see a hung agent killed within seconds.
+    std::chrono::milliseconds timeout_grace{30'000};
     std::chrono::milliseconds stop_timeout{15'000};  ///< limit for one `stop`/`kill` command
     std::chrono::milliseconds info_timeout{10'000};  ///< limit for the start-up `info` check
     std::chrono::milliseconds pipe_drain_grace{5'000}; ///< after exit, wait this long for EOF

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "nanoclaw/core/errors.hpp"
 #include "temp_dir.hpp"
 
 namespace nanoclaw::container {
@@ -105,6 +106,17 @@ TEST(SettingsTest, DebugLevelMakesRunLogsVerbose) {
     auto c = config();
     c.log_level = "trace";
     EXPECT_TRUE(load_settings(c, {}).verbose_run_logs);
+}
+
+TEST(SettingsTest, TimeoutGraceIsThirtySecondsUnlessSetToAPositiveNumber) {
+    EXPECT_EQ(load_settings(config(), {}).timeout_grace, std::chrono::milliseconds(30'000));
+    EXPECT_EQ(load_settings(config(), {{"CONTAINER_TIMEOUT_GRACE_MS", "250"}}).timeout_grace,
+              std::chrono::milliseconds(250));
+    for (const char* bad : {"0", "-5", "1s", "99999999999999"}) {
+        EXPECT_THROW(load_settings(config(), {{"CONTAINER_TIMEOUT_GRACE_MS", bad}}),
+                     core::FatalError)
+            << bad;
+    }
 }
 
 } // namespace

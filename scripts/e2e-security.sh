@@ -415,6 +415,13 @@ log_hits="$(secrets_anywhere "$work"/daemon-*.log "$work"/daemon-*.out "$work"/s
 check "no secret in the daemon's log file, stdout/stderr or the CLI's output" test -z "$log_hits"
 [[ -z "$log_hits" ]] || sed 's/^/  secret in: /' <<<"$log_hits"
 check "the daemon's log is not empty (debug level, runs logged)" grep -q 'Spawning container agent' "$work/daemon-main.log"
+# A run token admits its holder to the proxy while the run lives; the debug log and the run logs
+# (groups/<folder>/logs, which the main agent reads) print the argv with `<run token>` instead.
+printf '%s\n' "${token[@]}" >"$work/tokens.pattern"
+token_hits="$( { grep -laF -f "$work/tokens.pattern" "$work"/daemon-*.log "$work"/daemon-*.out; \
+  grep -rlaF -f "$work/tokens.pattern" "$root" --exclude-dir=probe-out; } 2>/dev/null || true)"
+check "no run token in the daemon's log or output, or under the root (probe output aside)" test -z "$token_hits"
+[[ -z "$token_hits" ]] || sed 's/^/  token in: /' <<<"$token_hits"
 
 # ---------------------------------------------------------------- a group-readable .env
 chmod 640 "$root/.env"

@@ -2,6 +2,9 @@
 // The `docker run` argv in the exact order of spec 20 §5.5.
 #include "nanoclaw/container/run_args.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace nanoclaw::container {
@@ -63,6 +66,35 @@ std::vector<std::string> mount_args(const VolumeMount& mount) {
     auto spec = mount.host_path + ":" + mount.container_path;
     if (mount.readonly) spec += ":ro";
     return {"-v", std::move(spec)};
+}
+
+std::string loggable_args(const std::vector<std::string>& argv) {
+    constexpr std::string_view prefix = "/r/";
+    // Run tokens are 48 hex digits; shorter runs are ordinary path parts (`/srv/r/cafe`).
+    constexpr std::size_t min_token_digits = 16;
+    std::string out;
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const auto& arg = argv[i];
+        if (i > 0) out += ' ';
+        std::size_t pos = 0;
+        while (pos < arg.size()) {
+            const auto at = arg.find(prefix, pos);
+            if (at == std::string::npos) break;
+            auto end = at + prefix.size();
+            while (end < arg.size() && std::isxdigit(static_cast<unsigned char>(arg[end])))
+                ++end;
+            const bool token = end - (at + prefix.size()) >= min_token_digits;
+            out.append(arg, pos, at + prefix.size() - pos);
+            if (token) {
+                out += "<run token>";
+            } else {
+                out.append(arg, at + prefix.size(), end - at - prefix.size());
+            }
+            pos = end;
+        }
+        out.append(arg, std::min(pos, arg.size()));
+    }
+    return out;
 }
 
 std::vector<std::string> build_run_args(const core::Config& config, const Settings& settings,

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "nanoclaw/container/marker_parser.hpp"
+#include "nanoclaw/container/run_args.hpp"
 #include "nanoclaw/core/env_file.hpp"
 
 namespace nanoclaw::container {
@@ -189,7 +190,7 @@ void append_verbose(std::string& log, const RunLogData& d) {
         log += fmt::format("=== Input Summary ===\nPrompt length: {} chars\nSession ID: {}\n\n",
                            d.prompt_length, d.session_id.value_or("new"));
     }
-    log += "=== Container Args ===\n" + fmt::format("{}", fmt::join(d.argv, " ")) + "\n\n";
+    log += "=== Container Args ===\n" + loggable_args(d.argv) + "\n\n";
     append_mounts(log, d, true);
     log += "\n";
     const bool err_cut = d.err && d.err->truncated();

@@ -68,7 +68,7 @@ void log_spawn(const std::vector<VolumeMount>& mounts, const std::vector<std::st
     for (const auto& m : mounts) {
         spdlog::debug("mount {} -> {}{}", m.host_path, m.container_path, m.readonly ? " (ro)" : "");
     }
-    spdlog::debug("container args: {}", fmt::join(argv, " "));
+    spdlog::debug("container args: {}", loggable_args(argv));
     spdlog::info("Spawning container agent: group={} mounts={} isMain={}", group.name,
                  mounts.size(), is_main);
 }

@@ -40,4 +40,9 @@ std::vector<std::string> build_run_args(const core::Config& config, const Settin
 /// `-v host:container[:ro]` as two argv elements.
 std::vector<std::string> mount_args(const VolumeMount& mount);
 
+/// The argv joined by spaces for the logs, each run token (16 or more hex digits after `/r/`, as
+/// in ANTHROPIC_BASE_URL) replaced by `<run token>`: a live token admits its holder to the credential
+/// proxy, and a debug log may sit under the root, where the main agent can read it.
+std::string loggable_args(const std::vector<std::string>& argv);
+
 } // namespace nanoclaw::container

@@ -162,3 +162,31 @@ TEST_F(RunArgsTest, MountArgsFormat) {
 
 } // namespace
 } // namespace nanoclaw::container
+
+namespace nanoclaw::container {
+namespace {
+
+TEST(LoggableArgsTest, HidesTheRunTokenAndKeepsEverythingElse) {
+    const std::vector<std::string> argv = {
+        "docker", "run", "-e",
+        "ANTHROPIC_BASE_URL=http://host.docker.internal:3001/r/0123456789abcdefABCDEF/v1", "-e",
+        "ANTHROPIC_API_KEY=placeholder", "nanoclaw-agent:latest"};
+    EXPECT_EQ(loggable_args(argv),
+              "docker run -e ANTHROPIC_BASE_URL=http://host.docker.internal:3001/r/<run token>/v1 "
+              "-e ANTHROPIC_API_KEY=placeholder nanoclaw-agent:latest");
+}
+
+TEST(LoggableArgsTest, EveryTokenInAnArgumentIsHidden) {
+    const std::string token(48, 'e');
+    EXPECT_EQ(loggable_args({"a/r/" + token + "/b/r/" + token, "/r/"}),
+              "a/r/<run token>/b/r/<run token> /r/");
+}
+
+TEST(LoggableArgsTest, PathsWithoutATokenStayAsTheyAre) {
+    EXPECT_EQ(loggable_args({"-v", "/srv/r/x:/workspace/group"}), "-v /srv/r/x:/workspace/group");
+    EXPECT_EQ(loggable_args({"-v", "/srv/r/cafe/r/:/w"}), "-v /srv/r/cafe/r/:/w");
+    EXPECT_EQ(loggable_args({}), "");
+}
+
+} // namespace
+} // namespace nanoclaw::container

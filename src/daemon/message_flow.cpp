@@ -60,9 +60,13 @@ void MessageFlow::on_inbound(core::NewMessage message) {
     try {
         p_.store.store_message_seq(message, seen);
     } catch (const std::exception& e) {
-        spdlog::error("cannot store message chat={} id={} err={}", message.chat_jid, message.id,
-                      e.what());
-        return;
+        // Not swallowed: the channel must know the message was not taken, so it can refuse it
+        // to the sender (local) or leave it unconfirmed for redelivery (Telegram).
+        spdlog::error("cannot store message chat={} id={} err={}; the message is refused to its "
+                      "channel (check free space under store/ and programs holding "
+                      "store/messages.db locked)",
+                      message.chat_jid, message.id, e.what());
+        throw;
     }
     if (seen) last_seen_ = seen->value;
     if (group != nullptr && dispatching_) schedule_evaluation(message.chat_jid);
@@ -179,6 +183,9 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
             spdlog::warn("agent run failed in a way that will repeat; not retrying chat={}", jid);
             co_return true;
         }
+        // The queue retries after a back-off of seconds to minutes: say so, or the chat's last
+        // word is "starting the agent". The error itself (container stderr) stays in the log.
+        p_.outbound.status(jid, "the agent run failed; retrying (details in the daemon log)");
         co_return false;
     }
     // Follow-ups piped while the container was finishing were never read: take them back so

@@ -37,6 +37,7 @@ public:
     explicit MessageFlow(FlowParts parts);
 
     /// A channel delivered a message: apply drop-mode filtering, store it, evaluate it.
+    /// Throws (after logging) when it cannot be stored, so the channel does not count it taken.
     void on_inbound(core::NewMessage message);
     /// The queue's processing callback: run the agent on everything pending for `jid`.
     /// True = done; false = failed before answering (the queue retries with back-off).

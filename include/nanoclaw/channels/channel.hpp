@@ -26,6 +26,8 @@ struct ChatMetadata {
 /// What a channel calls back into the core. A channel must report metadata for a chat before
 /// (or together with) its first message: messages reference chats by foreign key.
 struct ChannelCallbacks {
+    /// Throws when the message could not be stored (disk full, database locked): the channel
+    /// must then not treat it as received (refuse it to the sender, or leave it unconfirmed).
     std::function<void(core::NewMessage)> on_message;
     std::function<void(ChatMetadata)> on_chat_metadata;
     /// The live registered-group map (JID -> group); channels use it to filter chats.

@@ -142,7 +142,10 @@ void LocalChannel::Impl::deliver(const local::ClientRequest& request, Session& s
         if (callbacks.on_message) callbacks.on_message(std::move(message));
     } catch (const std::exception& e) {
         spdlog::error("Local channel: could not deliver a message for {}: {}", jid, e.what());
-        session.send(local::encode_error("the daemon could not accept the message (see its log)"));
+        // The sender keeps the text and can send it again; the reason is theirs to see.
+        session.send(local::encode_error(std::string("the message was not stored (") + e.what() +
+                                         "); send it again once the daemon's log shows the "
+                                         "problem solved"));
         return;
     }
     // Checked after on_message so an orchestrator that registers chats on first contact works.
@@ -193,6 +196,9 @@ void LocalChannel::Impl::broadcast(const std::string& chat, const std::string& l
         if (session->in_chat(chat)) targets.push_back(session);
     }
     if (targets.empty() && keep) {
+        spdlog::info("Local channel: no client is listening on chat {}; the reply is kept for "
+                     "the next client that opens it",
+                     chat);
         auto& kept = unheard[chat];
         if (kept.size() == k_max_unheard) {
             spdlog::warn("Local channel: dropping the oldest unheard reply for chat {}", chat);

@@ -83,8 +83,15 @@ void handle_update(const StatePtr& s, const json& raw) {
     s->callbacks.on_message(std::move(update.message));
 }
 
-// One batch: handled in order, the offset saved after each so a crash loses nothing.
-std::int64_t handle_batch(const StatePtr& s, const json& result, std::int64_t offset) {
+struct BatchOutcome {
+    std::int64_t offset;   ///< the next offset to confirm
+    bool unstored = false; ///< an update could not be stored: poll again after a pause
+};
+
+// One batch: handled in order, the offset saved after each so a crash loses nothing. An update
+// the store cannot take (disk full, database locked) ends the batch unconfirmed, so Telegram
+// sends it, and the rest of the batch, again with the next poll.
+BatchOutcome handle_batch(const StatePtr& s, const json& result, std::int64_t offset) {
     for (const auto& raw : result) {
         if (s->stopping) break;
         const auto id = raw.is_object() && raw.contains("update_id") && raw["update_id"].is_number_integer()
@@ -92,15 +99,25 @@ std::int64_t handle_batch(const StatePtr& s, const json& result, std::int64_t of
                             : 0;
         try {
             handle_update(s, raw);
+        } catch (const store::StoreError& e) {
+            spdlog::error("Telegram: update {} could not be stored ({}); it stays unconfirmed and "
+                          "is fetched again once the store works (check free space under store/)",
+                          id, e.what());
+            return {offset, true};
         } catch (const std::exception& e) {
             spdlog::error("Telegram: handling update {} failed: {}", id, e.what());
         }
         if (id >= offset) {
             offset = id + 1;
-            s->store.set_router_state(k_offset_state_key, std::to_string(offset));
+            try {
+                s->store.set_router_state(k_offset_state_key, std::to_string(offset));
+            } catch (const store::StoreError& e) {
+                // The message itself is stored: a restart that fetches it again keeps its place.
+                spdlog::warn("Telegram: could not save the update offset {}: {}", offset, e.what());
+            }
         }
     }
-    return offset;
+    return {offset};
 }
 
 awaitable<bool> identify(StatePtr s) {
@@ -147,6 +164,7 @@ awaitable<void> run_polling(StatePtr s) {
     spdlog::info("Telegram bot connected: @{} (id {})", s->bot.username, s->bot.id);
     std::int64_t offset = load_offset(s->store);
     int failures = 0;
+    int store_failures = 0; // polls in a row whose batch could not be stored
     bool conflict_told = false;
     while (!s->stopping) {
         const auto params = poll_params(offset, s->settings.poll_timeout);
@@ -164,7 +182,10 @@ awaitable<void> run_polling(StatePtr s) {
             conflict_told = false;
             s->polling = true;
             s->problem.clear();
-            offset = handle_batch(s, reply.result, offset);
+            const auto batch = handle_batch(s, reply.result, offset);
+            offset = batch.offset;
+            store_failures = batch.unstored ? store_failures + 1 : 0;
+            if (batch.unstored && !co_await pause(s, backoff(s->settings, store_failures))) break;
             continue;
         }
         s->polling = false;

@@ -181,6 +181,11 @@ TEST_F(LocalChannelTest, ThrowingCallbackIsReportedAndTheDaemonGoesOn) {
     c->send_json(message("main", "two"));
     ASSERT_TRUE(wait([&] { return calls == 2 && c->lines().size() == 1; }));
     EXPECT_EQ(c->event(0)["type"], "error");
+    // The sender learns the message was not taken, and why, so they can send it again.
+    EXPECT_NE(c->event(0)["message"].get<std::string>().find(
+                  "the message was not stored (database is locked); send it again"),
+              std::string::npos)
+        << c->event(0).dump();
 }
 
 TEST_F(LocalChannelTest, DaemonStatusIsAnsweredByTheInjectedProvider) {

@@ -6,7 +6,8 @@
 # bridge network, the proxy on the docker0 address it picks itself.
 #   Secrets: .env holds an API key, an OAuth token, ANTHROPIC_AUTH_TOKEN, a Telegram bot token
 #     (really used: the channel polls the fake) and a key the daemon never reads. Each contains
-#     one random marker. Three groups (main, alpha, beta) run at once; each agent runs
+#     one random marker. Phase api-key: three groups (main, alpha, beta) run at once; phase
+#     oauth (the key removed, so the proxy injects the OAuth token): main and alpha. Each agent runs
 #     scripts/lib/security-probe.sh with a scripted Bash tool call: env, /proc/*/environ, mounts,
 #     a grep for the marker through every readable file, the other groups' files, the project,
 #     the database, the socket, the proxy without a valid token. The host judges its output,
@@ -89,7 +90,7 @@ t_start=$SECONDS
 install_build "$build_dir" "$prefix"
 nanoclawd="$prefix/bin/nanoclawd"
 nanoclaw="$prefix/bin/nanoclaw"
-mkdir -p "$root" "$work/home" "$work/probe"
+mkdir -p "$root" "$work/home"
 
 # Every secret contains the marker, so a probe can search for all of them at once without ever
 # holding one: it gets the marker in two halves and joins them only in memory.
@@ -115,15 +116,17 @@ EXPECTED_TOKEN="${secret[TELEGRAM_BOT_TOKEN]}" PORT_FILE="$work/bot.port" LOG="$
 bot_pid=$!
 wait_for_file "$work/bot.port" "$bot_pid" "the fake Bot API"
 
-{
-  for key in "${!secret[@]}"; do echo "$key=${secret[$key]}"; done
-  echo "ANTHROPIC_BASE_URL=$forwarder_url"
-} >"$root/.env"
-chmod 600 "$root/.env"
-# The agents run as uid 1000 (the daemon runs as root here). Owned by 1000, the file is one the
-# agent's user could read, as on a desktop install where both are the same user: only the
-# shadow mount stands between the main agent and .env, which is what the suite must prove.
-chown 1000:1000 "$root/.env"
+write_env() { # write_env KEY...: .env with those secrets and the mock's URL, 0600
+  local key
+  for key in "$@"; do echo "$key=${secret[$key]}"; done >"$root/.env"
+  echo "ANTHROPIC_BASE_URL=$forwarder_url" >>"$root/.env"
+  chmod 600 "$root/.env"
+  # The agents run as uid 1000 (the daemon runs as root here). Owned by 1000, the file is one the
+  # agents' user could read, as on a desktop install where both are the same user: only the
+  # shadow mount stands between the main agent and .env, which is what the suite must prove.
+  chown 1000:1000 "$root/.env"
+}
+write_env "${!secret[@]}"
 say "mock API $MOCK_URL (via $forwarder_url), Bot API 127.0.0.1:$(cat "$work/bot.port"), image $image, scratch $work"
 
 # ---------------------------------------------------------------- groups and canaries
@@ -169,6 +172,7 @@ start_daemon() { # start_daemon NAME IDLE_MS
     (( SECONDS < deadline )) || die "nanoclawd did not answer within 60 s"
     sleep 0.2
   done
+  proxy_port="$(net listeners "$daemon_pid" | sed -n 's/.*:\([0-9]*\)$/\1/p' | head -n1)"
 }
 stop_daemon() { # sets daemon_rc
   kill -TERM "$daemon_pid"
@@ -177,22 +181,180 @@ stop_daemon() { # sets daemon_rc
   daemon_pid=""
 }
 mode_of() { stat -c %a "$1"; }
+proxy_status() { # proxy_status PATH [TAG]: HTTP status of a POST from the host
+  net status "http://$bridge_ip:$proxy_port$1" \
+    "{\"model\":\"probe\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"${2:-probe-unauth-host}\"}]}"
+}
+# The negative checks first make sure there is something to look at: a missing file must fail them.
+no_secret_in() { # no_secret_in FILE...: every file exists and holds no secret and no marker
+  local f
+  for f in "$@"; do [[ -f "$f" ]] || { echo "  missing: $f"; return 1; }; done
+  ! grep -qaF -f "$work/secrets.pattern" "$@"
+}
+lacks_regex() { [[ -f "$1" ]] && ! grep -qE -- "$2" "$1"; } # lacks_regex FILE REGEX
+lacks_lines() { # lacks_lines FILE LINE...: FILE exists and has none of the lines
+  local file="$1"; shift
+  [[ -f "$file" ]] || return 1
+  [[ $# -eq 0 ]] || ! printf '%s\n' "$@" | grep -qxF -f - "$file"
+}
+secrets_anywhere() { grep -rlaF -f "$work/secrets.pattern" "$@" 2>/dev/null || true; }
 
+# ---------------------------------------------------------------- probing runs
+# run_probes PHASE FOLDER...: one agent run per group at once, each running the probe with a
+# scripted Bash tool call; every container is `docker inspect`ed while it runs (from the host, as
+# an operator would). Leaves $work/PHASE/{send-,inspect-,summary-}* and probe-<folder>/ (a copy of
+# the probe's output), and the run tokens in token[FOLDER].
+declare -A token
+run_probes() {
+  local phase="$1"; shift
+  local dir="$work/$phase" g name rc busy deadline t0=$SECONDS
+  local -A send_pid inspected
+  mkdir -p "$dir"
+  local prompt='security probe [[tool:Bash {"command":"bash /workspace/group/probe.sh","description":"security probe"}]]'
+  for g in "$@"; do
+    timeout $((send_timeout + 30)) "$nanoclaw" --root "$root" send --chat "$g" --timeout "$send_timeout" \
+      "$prompt" >"$dir/send-$g.out" 2>&1 &
+    send_pid[$g]=$!
+  done
+  deadline=$((SECONDS + send_timeout + 30))
+  while (( SECONDS < deadline )); do
+    for name in $(running_of_ours); do
+      [[ -n "${inspected[$name]:-}" ]] && continue
+      "$runtime" inspect "$name" >"$dir/inspect-$name.json" 2>/dev/null && inspected[$name]=1
+    done
+    busy=0
+    for g in "$@"; do kill -0 "${send_pid[$g]}" 2>/dev/null && busy=1; done
+    [[ $busy -eq 0 ]] && break
+    sleep 0.3
+  done
+  for name in $(running_of_ours); do # a container that started between two scans
+    [[ -n "${inspected[$name]:-}" ]] || "$runtime" inspect "$name" >"$dir/inspect-$name.json" 2>/dev/null || true
+  done
+  t_runs[$phase]=$((SECONDS - t0))
+  for g in "$@"; do
+    rc=0; wait "${send_pid[$g]}" || rc=$?
+    check "$phase/$g: the probing run answered (exit $rc)" contains "$dir/send-$g.out" "probe finished"
+    [[ -d "$root/groups/$g/probe-out" ]] && cp -r "$root/groups/$g/probe-out" "$dir/probe-$g"
+  done
+  node "$repo/scripts/lib/inspect-summary.mjs" "$dir" "$root"
+  for g in "$@"; do
+    token[$phase/$g]=""
+    [[ -f "$dir/summary-$g.json" ]] && token[$phase/$g]="$(summary "$phase" "$g" token)"
+  done
+}
+summary() { # summary PHASE FOLDER FIELD
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = s[process.argv[2]]; console.log(typeof v === "object" ? JSON.stringify(v) : v)' \
+    "$work/$1/summary-$2.json" "$3"
+}
+
+# judge_container PHASE FOLDER PLACEHOLDER: what `docker inspect` showed of the group's container.
+judge_container() {
+  local phase="$1" g="$2" placeholder="$3" foreign
+  local c="$phase/$g"
+  if [[ ! -f "$work/$phase/summary-$g.json" ]]; then
+    check "$c: its container was inspected while running" false
+    return
+  fi
+  check "$c: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$work/$phase"/inspect-nanoclaw-"$g"-*.json
+  check "$c: the container's credential is the placeholder $placeholder" \
+    test "$(summary "$phase" "$g" placeholder_key)" = "[\"$placeholder=placeholder\"]"
+  check "$c: the base URL carries a run token (48 hex digits)" test "${#token[$c]}" -eq 48
+  check "$c: on the default bridge network (not host)" test "$(summary "$phase" "$g" network)" = default
+  check "$c: runs as a non-root user ($(summary "$phase" "$g" user))" \
+    sh -c 'case "$1" in ""|root|0|0:*) exit 1;; esac' _ "$(summary "$phase" "$g" user)"
+  check "$c: .env is not among the Mounts" test "$(summary "$phase" "$g" env_mounted)" = false
+  foreign="$(summary "$phase" "$g" foreign_mounts)"
+  check "$c: every mount is the group's own (or main's project view)" test "$foreign" = '[]'
+  [[ "$foreign" == '[]' ]] || echo "  foreign mounts: $foreign"
+  if [[ "$g" == main ]]; then
+    check "$c: the project root is mounted read-only" \
+      test "$(summary "$phase" "$g" project)" = "{\"source\":\"$root\",\"rw\":false}"
+    check "$c: /workspace/project/.env is a shadow (/dev/null or data/empty-env)" \
+      sh -c 'case "$1" in /dev/null|"$2/data/empty-env") exit 0;; esac; exit 1' _ "$(summary "$phase" "$g" env_shadow)" "$root"
+  else
+    check "$c: no project mount" test "$(summary "$phase" "$g" project)" = null
+  fi
+}
+
+# judge_probe PHASE FOLDER PLACEHOLDER: what the agent found from inside its container.
+judge_probe() {
+  local phase="$1" g="$2" placeholder="$3" o
+  local c="$phase/$g" p="$work/$phase/probe-$g"
+  [[ -d "$p" ]] || { check "$c: the probe wrote its findings" false; return; }
+  check "$c: no secret or marker in env, /proc/{self,1,*}/environ, mountinfo, mount" \
+    no_secret_in "$p/env.txt" "$p/self-environ.txt" "$p/pid1-environ.txt" "$p/all-environ.txt" "$p/mountinfo.txt" "$p/mount.txt"
+  check "$c: the probe read /proc/1/environ and saw the placeholder" contains "$p/pid1-environ.txt" "$placeholder=placeholder"
+  check "$c: the file search covered /workspace, /home, /app, /etc, /tmp" \
+    sh -c 'for d in /workspace /home /app /etc /tmp; do grep -qx "$d" "$1" || exit 1; done' _ "$p/searched-roots.txt"
+  check "$c: the marker is in no readable file" test ! -s "$p/marker-hits.txt"
+  [[ -s "$p/marker-hits.txt" ]] && sed 's/^/  marker in: /' "$p/marker-hits.txt"
+  check "$c: proxy from inside without a valid token: all 401 (none, unknown, +1 digit, -1 digit, in query)" \
+    sh -c '[ "$(cut -d= -f2 "$1" | sort -u)" = 401 ] && [ "$(grep -c . "$1")" -eq 5 ]' _ "$p/proxy.txt"
+  grep -v '=401$' "$p/proxy.txt" | sed 's/^/  /' || true
+  if [[ "$g" == main ]]; then
+    check "$c: /workspace/project/.env is empty (0 bytes)" contains "$p/access.txt" "env_bytes=0"
+    check "$c: the project is read-only and .env reads empty after a write attempt" \
+      sh -c 'grep -qx env_bytes_after_write=0 "$1" && grep -qx project_write=refused "$1"' _ "$p/access.txt"
+    check "$c: the only .env it finds is the shadow" contains "$p/access.txt" "dotenv_files=/workspace/project/.env "
+    check "$c (admin, by design): reads other groups' files (beta's canary found)" \
+      contains "$p/canary-hits.txt" "/workspace/project/groups/beta/canary.txt"
+    check "$c (admin, by design): reads the database" contains "$p/access.txt" "store_db=readable"
+    say "$c sees the daemon socket: $(grep '^daemon_socket=' "$p/access.txt" || echo none)"
+    return
+  fi
+  o="${other[$g]}"
+  check "$c: no /workspace/project" contains "$p/access.txt" "project=absent"
+  check "$c: the $o canary is in no readable file" test ! -s "$p/canary-hits.txt"
+  check "$c: no trace of $o's or the root's paths in its mounts" \
+    lacks_regex "$p/mountinfo.txt" "groups/$o|ipc/$o|sessions/$o|$root "
+  check "$c: no database, .env or daemon socket anywhere readable" \
+    sh -c 'grep -qx "db_files=" "$1" && grep -qx "dotenv_files=" "$1" && grep -qx "daemon_sockets=" "$1"' _ "$p/access.txt"
+  check "$c: its IPC dir holds only its own queues" \
+    sh -c 'line=$(grep "^ipc=" "$1"); for w in ${line#ipc=}; do case $w in messages|tasks|input|current_tasks.json|available_groups.json) ;; *) exit 1;; esac; done' _ "$p/access.txt"
+  local t others=()
+  for t in "${!token[@]}"; do [[ "$t" == "$c" || -z "${token[$t]}" ]] || others+=("/r/${token[$t]}"); done
+  check "$c: the token search finds its own token (in its environment)" contains "$p/tokens.txt" "/r/${token[$c]}"
+  check "$c: no other run's token readable (${#others[@]} looked for)" lacks_lines "$p/tokens.txt" "${others[@]}"
+}
+
+# judge_mock PHASE FROM MODE CREDENTIAL: the mock's log from line FROM on (this phase's requests).
+judge_mock() {
+  local phase="$1" from="$2" mode="$3" credential="$4" s others=()
+  for s in "${secret[@]}"; do [[ "$s" == "$credential" ]] || others+=("$s"); done
+  local report="$work/$phase/mock-report.json"
+  node "$repo/scripts/lib/mock-report.mjs" "$MOCK_LOG" "$from" "$mode" "$credential" "${others[@]}" >"$report"
+  check "$phase: the mock saw the agents' requests" \
+    node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1])).total >= 2 ? 0 : 1)' "$report"
+  check "$phase: no unauthenticated probe request was forwarded (mock log)" report_empty "$report" unauth_forwarded
+  check "$phase: every forwarded request carried the real credential ($mode, injected by the proxy)" \
+    report_empty "$report" wrong_credential
+  check "$phase: no other planted secret reached the API" report_empty "$report" other_secret
+  check "$phase: no run token reached the API" report_empty "$report" token_in_url
+}
+report_empty() { # report_empty REPORT FIELD: the list is empty, else it is printed
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = r[process.argv[2]]; if (v.length) console.log("  " + process.argv[2] + ": " + v.join(", ")); process.exit(v.length ? 1 : 0)' "$1" "$2"
+}
+mock_lines() { grep -c . "$MOCK_LOG" || true; }
+wait_runs_ended() { # until no container of ours runs (the idle timeout closes them)
+  local deadline=$((SECONDS + 60))
+  while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; done
+  check "$1: the runs ended (idle timeout)" test -z "$(running_of_ours)"
+}
+
+declare -A t_runs
+# ================================================================ phase api-key
 check ".env is 0600 before start" test "$(mode_of "$root/.env")" = 600
-start_daemon main 8000
+start_daemon api-key 8000
 say "daemon up (pid $daemon_pid)"
-check "data/nanoclawd.sock is a socket with mode 0600" \
-  test -S "$sock" -a "$(mode_of "$sock")" = 600
+check "data/nanoclawd.sock is a socket with mode 0600" test -S "$sock" -a "$(mode_of "$sock")" = 600
 check "data/ is not world-writable" sh -c '[ $(( 0$(stat -c %a "$1") & 02 )) -eq 0 ]' _ "$root/data"
 
-# ---------------------------------------------------------------- where the proxy listens
+# Where the proxy listens: docker0 only, nothing on the port at any other address of this machine
+# (never one outside it). Link-local IPv6 addresses are left out: they need a zone to be reached.
 net listeners "$daemon_pid" >"$work/proxy-listen.txt"
-proxy_port="$(sed -n 's/.*:\([0-9]*\)$/\1/p' "$work/proxy-listen.txt" | head -n1)"
 say "nanoclawd listens on: $(tr '\n' ' ' <"$work/proxy-listen.txt")"
 check "the daemon listens on one TCP address, the docker0 bridge ($bridge_ip)" \
   test "$(cat "$work/proxy-listen.txt")" = "$bridge_ip:$proxy_port"
-# Every other address of this machine (never one outside it): nothing answers on the port.
-# (Link-local IPv6 addresses are left out: they need a zone to be reached at all.)
 { net addresses | awk '{print $2}'; echo 127.0.0.1; echo localhost; } \
   | grep -vxF "$bridge_ip" | grep -v '^fe80:' | sort -u >"$work/other-addresses.txt"
 unreachable_elsewhere() {
@@ -204,226 +366,38 @@ unreachable_elsewhere() {
   done <"$work/other-addresses.txt"
   return $bad
 }
-check "the proxy port answers on no other local address ($(tr '\n' ' ' <"$work/other-addresses.txt"| sed 's/ $//'))" \
+check "the proxy port answers on no other local address ($(tr '\n' ' ' <"$work/other-addresses.txt" | sed 's/ $//'))" \
   unreachable_elsewhere
-proxy_status() { # proxy_status PATH [TAG]: HTTP status of a POST from the host
-  net status "http://$bridge_ip:$proxy_port$1" \
-    "{\"model\":\"probe\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"${2:-probe-unauth-host}\"}]}"
-}
 check "host, no token: 401" test "$(proxy_status /v1/messages)" = 401
 check "host, unknown token: 401" test "$(proxy_status "/r/$(random_hex 24)/v1/messages")" = 401
 check "host, GET /r/ with an empty token: 401" test "$(net status "http://$bridge_ip:$proxy_port/r//v1/models")" = 401
 
-# ---------------------------------------------------------------- three probing agents at once
-probe_prompt='security probe [[tool:Bash {"command":"bash /workspace/group/probe.sh","description":"security probe"}]]'
-declare -A send_pid
-t_runs=$SECONDS
-for g in "${groups[@]}"; do
-  timeout $((send_timeout + 30)) "$nanoclaw" --root "$root" send --chat "$g" --timeout "$send_timeout" \
-    "$probe_prompt" >"$work/send-$g.out" 2>&1 &
-  send_pid[$g]=$!
-done
-# Inspect each container while it runs (from the host, as an operator would).
-declare -A inspected
-deadline=$((SECONDS + send_timeout + 30))
-while (( SECONDS < deadline )); do
-  for name in $(running_of_ours); do
-    [[ -n "${inspected[$name]:-}" ]] && continue
-    "$runtime" inspect "$name" >"$work/probe/inspect-$name.json" 2>/dev/null && inspected[$name]=1
-  done
-  busy=0
-  for g in "${groups[@]}"; do kill -0 "${send_pid[$g]}" 2>/dev/null && busy=1; done
-  [[ $busy -eq 0 ]] && break
-  sleep 0.3
-done
-for name in $(running_of_ours); do # a container that started between two scans
-  [[ -n "${inspected[$name]:-}" ]] || "$runtime" inspect "$name" >"$work/probe/inspect-$name.json" 2>/dev/null || true
-done
-t_runs=$((SECONDS - t_runs))
-for g in "${groups[@]}"; do
-  rc=0; wait "${send_pid[$g]}" || rc=$?
-  check "$g: the probing run answered (exit $rc)" contains "$work/send-$g.out" "probe finished"
-done
+run_probes api-key "${groups[@]}"
+for g in "${groups[@]}"; do judge_container api-key "$g" ANTHROPIC_API_KEY; done
+check "api-key: three distinct run tokens" \
+  test "$(printf '%s\n' "${token[@]}" | grep . | sort -u | grep -c .)" -eq 3
+for g in "${groups[@]}"; do judge_probe api-key "$g" ANTHROPIC_API_KEY; done
 
-# ---------------------------------------------------------------- docker inspect
-# One JSON summary per group from its container's inspect output: the env, the base URL's token,
-# and every mount whose source is not one of the group's own (or, for main, the project view).
-node -e '
-  const fs = require("fs");
-  const [dir, root] = process.argv.slice(1);
-  const own = (folder) => [`groups/${folder}`, `data/ipc/${folder}`, `data/sessions/${folder}`];
-  for (const f of fs.readdirSync(dir).filter((n) => n.startsWith("inspect-"))) {
-    const c = JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"))[0];
-    const folder = c.Name.replace(/^\/nanoclaw-/, "").replace(/-\d+$/, "");
-    const main = folder === "main";
-    const env = c.Config.Env;
-    const base = (env.find((e) => e.startsWith("ANTHROPIC_BASE_URL=")) || "").split("=").slice(1).join("=");
-    const allowed = (m) => {
-      const rel = m.Source.startsWith(root + "/") ? m.Source.slice(root.length + 1) : null;
-      if (m.Source === `${root}/.env`) return false;
-      if (m.Source === root) return main && m.Destination === "/workspace/project" && !m.RW;
-      if (rel === null) return main && m.Source === "/dev/null" && m.Destination === "/workspace/project/.env";
-      if (rel === "data/ca-cert") return !m.RW; // a copy of the host CA bundle (NODE_EXTRA_CA_CERTS)
-      if (own(folder).some((p) => rel === p || rel.startsWith(p + "/"))) return true;
-      if (rel === "groups/global") return !main && !m.RW;
-      if (main && (rel === "data/empty-env" || rel === "data/empty-dir")) return !m.RW;
-      return false;
-    };
-    const project = c.Mounts.find((m) => m.Destination === "/workspace/project");
-    const shadow = c.Mounts.find((m) => m.Destination === "/workspace/project/.env");
-    fs.writeFileSync(`${dir}/summary-${folder}.json`, JSON.stringify({
-      name: c.Name, network: c.HostConfig.NetworkMode, user: c.Config.User,
-      token: (base.match(/\/r\/([0-9a-f]+)/) || [])[1] || "",
-      base, placeholder_key: env.filter((e) => /^(ANTHROPIC_API_KEY|CLAUDE_CODE_OAUTH_TOKEN)=/.test(e)),
-      foreign_mounts: c.Mounts.filter((m) => !allowed(m)).map((m) => `${m.Source} -> ${m.Destination}`),
-      env_mounted: c.Mounts.some((m) => m.Source === `${root}/.env`),
-      project: project ? { source: project.Source, rw: project.RW } : null,
-      env_shadow: shadow ? shadow.Source : null,
-    }, null, 1));
-  }' "$work/probe" "$root"
-summary() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = process.argv[2].split(".").reduce((o, k) => o?.[k], s); console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$work/probe/summary-$1.json" "$2"; }
-no_secret_in() { ! grep -qaF -f "$work/secrets.pattern" "$@"; }
-declare -A token
+# Ended runs' tokens, from the host and from another container on the bridge (not an agent run).
+wait_runs_ended api-key
 for g in "${groups[@]}"; do
-  if [[ ! -f "$work/probe/summary-$g.json" ]]; then
-    check "$g: its container was inspected while running" false
-    continue
-  fi
-  token[$g]="$(summary "$g" token)"
-  check "$g: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$work"/probe/inspect-nanoclaw-"$g"-*.json
-  check "$g: the container's key is the placeholder" test "$(summary "$g" placeholder_key)" = '["ANTHROPIC_API_KEY=placeholder"]'
-  check "$g: the base URL carries a run token (48 hex digits)" test "${#token[$g]}" -eq 48
-  check "$g: on the default bridge network (not host)" test "$(summary "$g" network)" = default
-  check "$g: runs as a non-root user ($(summary "$g" user))" \
-    sh -c 'case "$1" in ""|root|0|0:*) exit 1;; esac' _ "$(summary "$g" user)"
-  check "$g: .env is not among the Mounts" test "$(summary "$g" env_mounted)" = false
-  foreign="$(summary "$g" foreign_mounts)"
-  check "$g: every mount is the group's own (or main's project view)" test "$foreign" = '[]'
-  [[ "$foreign" == '[]' ]] || echo "  foreign mounts: $foreign"
-done
-check "main: the project root is mounted read-only" test "$(summary main project)" = "{\"source\":\"$root\",\"rw\":false}"
-check "main: /workspace/project/.env is a shadow (/dev/null or data/empty-env)" \
-  sh -c 'case "$1" in /dev/null|"$2/data/empty-env") exit 0;; esac; exit 1' _ "$(summary main env_shadow)" "$root"
-check "alpha and beta have no project mount" test "$(summary alpha project)/$(summary beta project)" = "null/null"
-check "three distinct run tokens" test "$(printf '%s\n' "${token[@]}" | sort -u | grep -c .)" -eq 3
-
-# ---------------------------------------------------------------- what the probes saw
-for g in "${groups[@]}"; do
-  p="$root/groups/$g/probe-out"
-  [[ -d "$p" ]] || { check "$g: the probe wrote its findings" false; continue; }
-  check "$g: no secret or marker in env, /proc/{self,1,*}/environ, mountinfo, mount" \
-    no_secret_in "$p/env.txt" "$p/self-environ.txt" "$p/pid1-environ.txt" "$p/all-environ.txt" "$p/mountinfo.txt" "$p/mount.txt"
-  check "$g: the probe read /proc/1/environ and saw its placeholder key" contains "$p/pid1-environ.txt" "ANTHROPIC_API_KEY=placeholder"
-  check "$g: the file search covered /workspace, /home, /app, /etc, /tmp" \
-    sh -c 'for d in /workspace /home /app /etc /tmp; do grep -qx "$d" "$1" || exit 1; done' _ "$p/searched-roots.txt"
-  check "$g: the marker is in no readable file" test ! -s "$p/marker-hits.txt"
-  [[ -s "$p/marker-hits.txt" ]] && sed 's/^/  marker in: /' "$p/marker-hits.txt"
-  check "$g: proxy from inside without a valid token: all 401 (none, unknown, +1 digit, -1 digit, in query)" \
-    sh -c '[ "$(cut -d= -f2 "$1" | sort -u)" = 401 ] && [ "$(grep -c . "$1")" -eq 5 ]' _ "$p/proxy.txt"
-  grep -v '=401$' "$p/proxy.txt" | sed 's/^/  /' || true
-done
-for g in alpha beta; do
-  p="$root/groups/$g/probe-out"
-  [[ -d "$p" ]] || continue
-  o="${other[$g]}"
-  check "$g: no /workspace/project" contains "$p/access.txt" "project=absent"
-  check "$g: the $o canary is in no readable file" test ! -s "$p/canary-hits.txt"
-  check "$g: no trace of $o's or the root's paths in its mounts" \
-    sh -c '! grep -qE "groups/$2|ipc/$2|sessions/$2|$3 " "$1"' _ "$p/mountinfo.txt" "$o" "$root"
-  check "$g: no database, .env or daemon socket anywhere readable" \
-    sh -c 'grep -qx "db_files=" "$1" && grep -qx "dotenv_files=" "$1" && grep -qx "daemon_sockets=" "$1"' _ "$p/access.txt"
-  check "$g: its IPC dir holds only its own queues" \
-    sh -c 'line=$(grep "^ipc=" "$1"); for w in ${line#ipc=}; do case $w in messages|tasks|input|current_tasks.json|available_groups.json) ;; *) exit 1;; esac; done' _ "$p/access.txt"
-  others_tokens() { local t; for t in "${token[@]}"; do [[ "$t" == "${token[$g]}" ]] || echo "/r/$t"; done; }
-  check "$g: no other run's token readable (its own only)" \
-    sh -c '! grep -qxF -f "$1" "$2"' _ <(others_tokens) "$p/tokens.txt"
-done
-p="$root/groups/main/probe-out"
-if [[ -d "$p" ]]; then
-  check "main: /workspace/project/.env is empty (0 bytes)" contains "$p/access.txt" "env_bytes=0"
-  check "main: the project is read-only and .env reads empty after a write attempt" \
-    sh -c 'grep -qx env_bytes_after_write=0 "$1" && grep -qx project_write=refused "$1"' _ "$p/access.txt"
-  check "main: the only .env it finds is the shadow" contains "$p/access.txt" "dotenv_files=/workspace/project/.env "
-  check "main (admin, by design): reads other groups' files (beta's canary found)" \
-    contains "$p/canary-hits.txt" "/workspace/project/groups/beta/canary.txt"
-  check "main (admin, by design): reads the database" contains "$p/access.txt" "store_db=readable"
-  say "main sees the daemon socket: $(grep '^daemon_socket=' "$p/access.txt" || echo none)"
-fi
-
-# ---------------------------------------------------------------- stale tokens
-deadline=$((SECONDS + 60))
-while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; done
-check "the three runs ended (idle timeout)" test -z "$(running_of_ours)"
-for g in "${!token[@]}"; do
   check "host, $g's token after its run ended: 401" \
-    test "$(proxy_status "/r/${token[$g]}/v1/messages" "probe-unauth-stale-$g")" = 401
+    test "$(proxy_status "/r/${token[api-key/$g]}/v1/messages" "probe-unauth-stale-$g")" = 401
 done
-# Another container on the bridge (not an agent run): no token and a stale one.
-stale="${token[alpha]:-$(random_hex 24)}"
 "$runtime" run --rm --add-host=host.docker.internal:host-gateway --entrypoint sh "$image" -c '
-  for path in /v1/messages /r/'"$stale"'/v1/messages; do
+  for path in /v1/messages /r/'"${token[api-key/alpha]:-$(random_hex 24)}"'/v1/messages; do
     curl -s -o /dev/null -w "%{http_code}\n" --max-time 5 -X POST -H "content-type: application/json" \
       -d "{\"model\":\"probe\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"probe-unauth-foreign\"}]}" \
       "http://host.docker.internal:'"$proxy_port"'$path"
   done' >"$work/foreign.txt" 2>&1 || true
 check "another container, no token and a stale token: 401, 401" test "$(tr '\n' ' ' <"$work/foreign.txt")" = "401 401 "
-
 check "Telegram ran with the bot token (the fake Bot API saw getMe and getUpdates with it)" \
   sh -c 'grep -q "\"method\":\"getMe\",\"token_ok\":true" "$1" && grep -q "\"method\":\"getUpdates\",\"token_ok\":true" "$1"' _ "$work/bot.log"
 stop_daemon
-check "daemon exits 0 on SIGTERM" test "$daemon_rc" -eq 0
+check "api-key: daemon exits 0 on SIGTERM" test "$daemon_rc" -eq 0
+judge_mock api-key 0 api-key "${secret[ANTHROPIC_API_KEY]}"
 
-# ---------------------------------------------------------------- the mock's view
-node -e '
-  const fs = require("fs");
-  const [log, key, ...others] = process.argv.slice(1);
-  const entries = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  const bad = (pred) => entries.filter(pred).map((e) => `${e.n} ${e.method} ${e.url}`);
-  const text = (e) => JSON.stringify(e);
-  fs.writeFileSync(log + ".report.json", JSON.stringify({
-    total: entries.length,
-    unauth_forwarded: bad((e) => (e.prompt_text || "").includes("probe-unauth")),
-    wrong_key: bad((e) => e.headers["x-api-key"] !== key),
-    other_secret: bad((e) => others.some((s) => text(e).includes(s))),
-    token_in_url: bad((e) => String(e.url).includes("/r/")),
-  }, null, 1));
-' "$MOCK_LOG" "${secret[ANTHROPIC_API_KEY]}" "${secret[CLAUDE_CODE_OAUTH_TOKEN]}" \
-  "${secret[ANTHROPIC_AUTH_TOKEN]}" "${secret[TELEGRAM_BOT_TOKEN]}" "${secret[OPENAI_API_KEY]}"
-report="$MOCK_LOG.report.json"
-field_empty() { node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1])); const v = r[process.argv[2]]; if (v.length) console.log("  " + process.argv[2] + ": " + v.join(", ")); process.exit(v.length ? 1 : 0)' "$report" "$1"; }
-check "the mock saw the agents' requests" \
-  node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1])).total >= 6 ? 0 : 1)' "$report"
-check "no unauthenticated probe request was forwarded (mock log)" field_empty unauth_forwarded
-check "every forwarded request carried the real API key (proxy injection)" field_empty wrong_key
-check "no other secret reached the API (OAuth/auth tokens, bot token, unread key)" field_empty other_secret
-check "no run token reached the API" field_empty token_in_url
-
-# ---------------------------------------------------------------- logs and files
-secrets_anywhere() { # prints the files under DIRS holding a secret
-  grep -rlaF -f "$work/secrets.pattern" "$@" 2>/dev/null || true
-}
-find "$root" -path "$root/.env" -prune -o -type f -print >"$work/root-files.txt"
-root_hits="$(xargs -d '\n' grep -laF -f "$work/secrets.pattern" <"$work/root-files.txt" 2>/dev/null || true)"
-check "no secret in any file under the root but .env ($(grep -c . "$work/root-files.txt") files: groups, data, store, logs)" \
-  test -z "$root_hits"
-[[ -z "$root_hits" ]] || sed 's/^/  secret in: /' <<<"$root_hits"
-check ".env still holds all 5 (the search finds them there)" \
-  test "$(grep -cF -f <(printf '%s\n' "${secret[@]}") "$root/.env")" -eq 5
-check "no secret in the database (sqlite3 .dump)" \
-  sh -c '! sqlite3 "$1/store/messages.db" .dump | grep -qF -f "$2"' _ "$root" "$work/secrets.pattern"
-log_hits="$(secrets_anywhere "$work"/daemon-*.log "$work"/daemon-*.out "$work"/send-*.out "$work"/register-*.out)"
-check "no secret in the daemon's log file, stdout/stderr or the CLI's output" test -z "$log_hits"
-[[ -z "$log_hits" ]] || sed 's/^/  secret in: /' <<<"$log_hits"
-check "the daemon's log is not empty (debug level, runs logged)" grep -q 'Spawning container agent' "$work/daemon-main.log"
-# A run token admits its holder to the proxy while the run lives; the debug log and the run logs
-# (groups/<folder>/logs, which the main agent reads) print the argv with `<run token>` instead.
-printf '%s\n' "${token[@]}" >"$work/tokens.pattern"
-token_hits="$( { grep -laF -f "$work/tokens.pattern" "$work"/daemon-*.log "$work"/daemon-*.out; \
-  grep -rlaF -f "$work/tokens.pattern" "$root" --exclude-dir=probe-out; } 2>/dev/null || true)"
-check "no run token in the daemon's log or output, or under the root (probe output aside)" test -z "$token_hits"
-[[ -z "$token_hits" ]] || sed 's/^/  token in: /' <<<"$token_hits"
-
-# ---------------------------------------------------------------- a group-readable .env
+# ================================================================ a group-readable .env
 chmod 640 "$root/.env"
 cli doctor --offline >"$work/doctor.out" 2>&1 || true
 check "doctor warns about a group-readable .env (with chmod 600 as the fix)" \
@@ -435,11 +409,47 @@ check "the daemon warns at start-up about a group-readable .env" \
 chmod 600 "$root/.env"
 cli doctor --offline >"$work/doctor-ok.out" 2>&1 || true
 check "doctor: env_file ok at 0600" grep -qE '^ok +env_file' "$work/doctor-ok.out"
-check "no secret in doctor's output" test -z "$(secrets_anywhere "$work"/doctor*.out "$work"/daemon-loose.*)"
+
+# ================================================================ phase oauth
+# Without the API key the proxy injects the OAuth token and containers get its placeholder: the
+# token the daemon now uses must stay as invisible as the key was.
+write_env CLAUDE_CODE_OAUTH_TOKEN ANTHROPIC_AUTH_TOKEN TELEGRAM_BOT_TOKEN OPENAI_API_KEY
+from="$(mock_lines)"
+start_daemon oauth 8000
+run_probes oauth main alpha
+for g in main alpha; do judge_container oauth "$g" CLAUDE_CODE_OAUTH_TOKEN; done
+for g in main alpha; do judge_probe oauth "$g" CLAUDE_CODE_OAUTH_TOKEN; done
+wait_runs_ended oauth
+stop_daemon
+check "oauth: daemon exits 0 on SIGTERM" test "$daemon_rc" -eq 0
+judge_mock oauth "$from" oauth "${secret[CLAUDE_CODE_OAUTH_TOKEN]}"
+
+# ================================================================ logs and files
+find "$root" -path "$root/.env" -prune -o -type f -print >"$work/root-files.txt"
+root_hits="$(xargs -d '\n' grep -laF -f "$work/secrets.pattern" <"$work/root-files.txt" 2>/dev/null || true)"
+check "no secret in any file under the root but .env ($(grep -c . "$work/root-files.txt") files: groups, data, store, logs)" \
+  test -z "$root_hits"
+[[ -z "$root_hits" ]] || sed 's/^/  secret in: /' <<<"$root_hits"
+check ".env still holds the 4 secrets of the last phase (the search finds them there)" \
+  test "$(grep -cF -f <(printf '%s\n' "${secret[@]}") "$root/.env")" -eq 4
+sqlite3 "$root/store/messages.db" .dump >"$work/db.dump"
+check "no secret in the database (sqlite3 .dump, $(grep -c . "$work/db.dump") lines)" no_secret_in "$work/db.dump"
+log_hits="$(secrets_anywhere "$work"/daemon-*.log "$work"/daemon-*.out "$work"/*/send-*.out "$work"/register-*.out "$work"/doctor*.out)"
+check "no secret in the daemon's logs and stdout/stderr, or the CLI's output (send, setup, doctor)" test -z "$log_hits"
+[[ -z "$log_hits" ]] || sed 's/^/  secret in: /' <<<"$log_hits"
+check "the daemon's log is not empty (debug level, runs logged)" grep -q 'Spawning container agent' "$work/daemon-api-key.log"
+# A run token admits its holder to the proxy while the run lives; the debug log and the run logs
+# (groups/<folder>/logs, which the main agent reads) print the argv with `<run token>` instead.
+printf '%s\n' "${token[@]}" | grep . >"$work/tokens.pattern"
+token_hits="$( { grep -laF -f "$work/tokens.pattern" "$work"/daemon-*.log "$work"/daemon-*.out; \
+  grep -rlaF -f "$work/tokens.pattern" "$root" --exclude-dir=probe-out; } 2>/dev/null || true)"
+check "no run token in the daemon's logs or output, or under the root (probe output aside)" test -z "$token_hits"
+[[ -z "$token_hits" ]] || sed 's/^/  token in: /' <<<"$token_hits"
 
 echo
 echo "| step | seconds |"
 echo "|---|---:|"
-echo "| three probing runs (parallel, cold containers) | $t_runs |"
+echo "| api-key: three probing runs at once (cold containers, to the last reply) | ${t_runs[api-key]} |"
+echo "| oauth: two probing runs at once | ${t_runs[oauth]} |"
 echo "| total e2e-security | $((SECONDS - t_start)) |"
 print_totals

@@ -109,6 +109,26 @@ TEST_F(ClientsTest, PipelinedRequestsInOneWriteAreEachAnsweredOnce) {
     EXPECT_EQ(seen[1].body, R"({"n":2})");
 }
 
+// An agent's request is tens to hundreds of KB (system prompt, tools, history): it must reach the
+// upstream byte for byte, twice on one connection.
+TEST_F(ClientsTest, LargeRequestBodiesReachTheUpstreamIntact) {
+    ProxyHarness proxy(dotenv());
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    std::string body = R"({"messages":")";
+    for (int i = 0; body.size() < 300'000; ++i) body += std::to_string(i) + ' ';
+    body += R"("})";
+    for (int i = 0; i < 2; ++i) {
+        client.send(make_request("POST", run + "/v1/messages", "", body));
+        auto res = client.read_response();
+        ASSERT_TRUE(res) << i;
+        EXPECT_EQ(res->status, 200) << i;
+    }
+    const auto seen = upstream_.requests();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_TRUE(seen[0].body == body && seen[1].body == body) << "a request body was altered";
+}
+
 TEST_F(ClientsTest, MalformedChunkedBodyInTheHeadersReadIsA400) {
     ProxyHarness proxy(dotenv());
     auto res = proxy.request("POST " + proxy.open_run("main") +

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // p50/p99 of "run requested -> runtime CLI exec'd" and "marker written -> output callback" over
-// N sequential runs of the real ContainerRunner. Usage: bench_container [runs] (default 1000).
+// N sequential runs of the real ContainerRunner.
+// Usage: bench_container [runs] [--json FILE] (default 1000 runs; FILE gets the JSON line).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -63,7 +64,19 @@ double percentile(std::vector<double> v, double p) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 1000;
+    int runs = 1000;
+    std::string json_file;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json" && i + 1 < argc) {
+            json_file = argv[++i];
+        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+            runs = std::max(1, std::atoi(arg.c_str()));
+        } else {
+            std::fprintf(stderr, "usage: bench_container [runs] [--json FILE]\n");
+            return 2;
+        }
+    }
     spdlog::set_level(spdlog::level::warn);
     const auto root = fs::temp_directory_path() / ("nanoclaw-bench-" + std::to_string(getpid()));
     nc::core::Config config;
@@ -97,8 +110,12 @@ int main(int argc, char** argv) {
                 samples.exec_us.size());
     std::printf("%-40s %10.1f %10.1f %8zu\n", "marker written -> output callback", m50, m99,
                 samples.marker_us.size());
-    std::printf("{\"bench\":\"container\",\"runs\":%d,\"exec_p50_us\":%.1f,\"exec_p99_us\":%.1f,"
-                "\"marker_p50_us\":%.1f,\"marker_p99_us\":%.1f}\n",
-                runs, e50, e99, m50, m99);
+    char json[256];
+    std::snprintf(json, sizeof json,
+                  "{\"bench\":\"container\",\"runs\":%d,\"exec_p50_us\":%.1f,\"exec_p99_us\":%.1f,"
+                  "\"marker_p50_us\":%.1f,\"marker_p99_us\":%.1f}\n",
+                  runs, e50, e99, m50, m99);
+    std::fputs(json, stdout);
+    if (!json_file.empty()) std::ofstream(json_file) << json;
     return samples.exec_us.size() == static_cast<std::size_t>(runs) ? 0 : 1;
 }

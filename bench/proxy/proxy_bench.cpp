@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Credential proxy benchmark: the same mock upstream measured directly and through the proxy in
 // one run. Prints a table and one JSON line: requests/s, added latency p50/p99 for small JSON and
-// ~100 KB SSE responses, and SSE time-to-first-byte. Usage: bench_proxy [json_iterations]
+// ~100 KB SSE responses, and SSE time-to-first-byte.
+// Usage: bench_proxy [json_iterations] [--json FILE] (FILE gets the JSON line, indented)
 #include <limits>
 #include <algorithm>
 #include <atomic>
@@ -137,7 +138,19 @@ struct ProxyRunner {
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
-    const int json_n = argc > 1 ? std::max(100, std::atoi(argv[1])) : 5000;
+    int json_n = 5000;
+    std::string json_file;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json" && i + 1 < argc) {
+            json_file = argv[++i];
+        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+            json_n = std::max(100, std::atoi(arg.c_str()));
+        } else {
+            std::fprintf(stderr, "usage: bench_proxy [json_iterations] [--json FILE]\n");
+            return 2;
+        }
+    }
     const int sse_n = std::max(50, json_n / 10);
     bench::BenchUpstream upstream;
     const auto root = std::filesystem::temp_directory_path() / ("nanoclaw-bench-proxy-" + std::to_string(::getpid()));
@@ -181,5 +194,6 @@ int main(int argc, char** argv) {
         {"sse_ttfb_p50_us_direct", sse_direct.ttfb.p50}, {"sse_ttfb_p50_us_proxy", sse_proxy.ttfb.p50},
         {"sse_ttfb_p99_us_proxy", sse_proxy.ttfb.p99}, {"usage_records", runner.usage_records.load()}};
     std::printf("%s\n", out.dump().c_str());
+    if (!json_file.empty()) std::ofstream(json_file) << out.dump(2) << "\n";
     return 0;
 }

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// Pieces of the cold-reply benchmark that talk to the outside: the e2e scripts (dockerd, mock
+// Messages API), the container runtime, nanoclawd and its local chat socket. Every time here is
+// wall-clock epoch milliseconds with sub-millisecond digits, so the daemon's log, Docker's
+// StartedAt and the mock's request log (all stamped by this host's clock) line up with ours.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const nowMs = () => performance.timeOrigin + performance.now();
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a command and returns its stdout; a failure throws with the command's stderr. */
+export function run(cmd, args, options = {}) {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+/** Starts the mock with scripts/container/start-mock.sh; returns {pid, url, log}. */
+export function startMock(repo, dir) {
+  const out = run(path.join(repo, 'scripts/container/start-mock.sh'), ['--dir', dir]);
+  const vars = Object.fromEntries(out.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  return { pid: Number(vars.MOCK_PID), url: vars.MOCK_URL, log: vars.MOCK_LOG };
+}
+
+/** The mock's request log entries (one JSON object per line), oldest first. */
+export function mockRequests(logFile) {
+  if (!fs.existsSync(logFile)) return [];
+  return fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/**
+ * The containers this run started: nanoclaw-* ones with a bind mount from our data root (other
+ * engineers' or CI's containers on the same engine are never looked at twice or removed).
+ */
+export function ourContainers(runtime, root) {
+  const ids = run(runtime, ['ps', '-aq', '--filter', 'name=nanoclaw-']).split('\n').filter(Boolean);
+  const mine = [];
+  for (const id of ids) {
+    let line;
+    try {
+      line = run(runtime, ['inspect', '--format',
+        '{{.Name}}|{{.State.Running}}|{{.State.StartedAt}}|{{range .Mounts}}{{.Source}};{{end}}', id]);
+    } catch {
+      continue; // removed between ps and inspect (--rm)
+    }
+    const [name, running, startedAt, mounts] = line.trim().split('|');
+    if (mounts.split(';').some((m) => m.startsWith(`${root}/`))) {
+      mine.push({ name: name.replace(/^\//, ''), running: running === 'true', startedAtMs: isoToMs(startedAt) });
+    }
+  }
+  return mine;
+}
+
+/** RFC 3339 with up to nanoseconds (Docker) or milliseconds (the mock) to epoch ms. */
+export function isoToMs(text) {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(text ?? '');
+  if (!m) return NaN;
+  const fraction = Number(`0.${m[2] ?? '0'}`) * 1000;
+  return Date.parse(`${m[1]}${m[3]}`) + fraction;
+}
+
+/**
+ * Starts nanoclawd on `root` with `env` only; resolves once its local socket accepts a
+ * connection. The child is returned so the caller can stop it.
+ */
+export async function startDaemon({ binary, root, env, logFile, timeoutMs = 60_000 }) {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(binary, ['--root', root], { env, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = signal ?? code; });
+  const socket = path.join(root, 'data', 'nanoclawd.sock');
+  const deadline = nowMs() + timeoutMs;
+  while (!(await canConnect(socket))) {
+    if (exited !== null) throw new Error(`nanoclawd exited during start-up (${exited}); see ${logFile}`);
+    if (nowMs() > deadline) throw new Error(`nanoclawd did not accept connections within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+  return { child, socket };
+}
+
+function canConnect(socket) {
+  return new Promise((resolve) => {
+    const c = net.createConnection(socket);
+    c.on('connect', () => { c.destroy(); resolve(true); });
+    c.on('error', () => resolve(false));
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopDaemon(child, graceMs = 30_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Sends one message on the local socket and times what comes back: `sentMs` (just before the
+ * write), the first time each status text was seen, and `replyMs`/`reply` for the first reply
+ * text. A notice (nanoclaw's own failure sentence) or an error line fails the run.
+ */
+export function sendAndTime({ socket, chat, text, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const c = net.createConnection(socket);
+    const result = { sentMs: 0, statuses: {}, replyMs: 0, reply: '' };
+    let buffer = '';
+    const fail = (message) => { clearTimeout(timer); c.destroy(); reject(new Error(message)); };
+    const timer = setTimeout(() => fail(`no reply within ${timeoutMs} ms (statuses seen: ${
+      JSON.stringify(Object.keys(result.statuses))})`), timeoutMs);
+    c.on('error', (e) => fail(`local socket: ${e.message}`));
+    c.on('connect', () => {
+      result.sentMs = nowMs();
+      c.write(`${JSON.stringify({ type: 'message', chat, sender: 'bench', text })}\n`);
+    });
+    c.on('data', (data) => {
+      const at = nowMs();
+      buffer += data.toString('utf8');
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const event = JSON.parse(line);
+        if (event.type === 'error') return fail(`daemon: ${event.message}`);
+        if (event.chat !== chat) continue;
+        if (event.type === 'status' && !(event.text in result.statuses)) result.statuses[event.text] = at;
+        if (event.type === 'message' && event.notice) return fail(`nanoclaw notice: ${event.text}`);
+        if (event.type === 'message') {
+          Object.assign(result, { replyMs: at, reply: event.text });
+          clearTimeout(timer);
+          c.destroy();
+          return resolve(result);
+        }
+      }
+    });
+  });
+}

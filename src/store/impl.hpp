@@ -68,16 +68,20 @@ struct Store::Impl {
     std::set<std::string> known_tables_;
 };
 
+/// SQLITE_BUSY, LOCKED, NOMEM, IOERR, FULL (primary codes): conditions that pass.
+bool is_transient_sqlite_error(int code);
+
 /// Runs `body`, turning SQLite failures into StoreError("<what>: <sqlite reason>"). `what` is text
 /// or a callable producing it, so hot paths only build the description when something failed.
 template <typename What, typename Body> decltype(auto) guarded(What&& what, Body&& body) {
     try {
         return std::forward<Body>(body)();
     } catch (const SQLite::Exception& e) {
+        const bool transient = is_transient_sqlite_error(e.getErrorCode());
         if constexpr (std::is_invocable_v<What>) {
-            throw StoreError(std::string(what()) + ": " + e.what());
+            throw StoreError(std::string(what()) + ": " + e.what(), transient);
         } else {
-            throw StoreError(std::string(what) + ": " + e.what());
+            throw StoreError(std::string(what) + ": " + e.what(), transient);
         }
     }
 }

@@ -4,6 +4,8 @@
 // json_import.cpp.
 #include "impl.hpp"
 
+#include <sqlite3.h>
+
 #include "nanoclaw/core/iso_time.hpp"
 #include "connection.hpp"
 
@@ -59,6 +61,19 @@ bool Store::Impl::has_table(const AdditiveTable& table) {
     if (!db.tableExists(table.name)) return false;
     known_tables_.insert(table.name);
     return true;
+}
+
+bool is_transient_sqlite_error(int code) {
+    switch (code & 0xff) { // the primary code of an extended one
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+        return true;
+    default:
+        return false;
+    }
 }
 
 void bind_optional(SQLite::Statement& statement, int index,

@@ -16,7 +16,14 @@ namespace nanoclaw::store {
 /// names the operation and carries SQLite's reason, e.g. "FOREIGN KEY constraint failed".
 class StoreError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit StoreError(const std::string& what, bool transient = false)
+        : std::runtime_error(what), transient_(transient) {}
+    /// The database was busy, locked, full or failed I/O: the same write may work later, so a
+    /// caller that can wait (a message left unconfirmed for redelivery) should not give up on it.
+    bool transient() const { return transient_; }
+
+  private:
+    bool transient_ = false;
 };
 
 /// The chats row that records the last group metadata sync (v1's sentinel). It is a real row in

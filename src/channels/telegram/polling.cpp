@@ -100,10 +100,15 @@ BatchOutcome handle_batch(const StatePtr& s, const json& result, std::int64_t of
         try {
             handle_update(s, raw);
         } catch (const store::StoreError& e) {
-            spdlog::error("Telegram: update {} could not be stored ({}); it stays unconfirmed and "
-                          "is fetched again once the store works (check free space under store/)",
-                          id, e.what());
-            return {offset, true};
+            if (!e.transient()) { // e.g. a constraint: it would fail forever and block the rest
+                spdlog::error("Telegram: handling update {} failed: {}", id, e.what());
+            } else {
+                spdlog::error("Telegram: update {} could not be stored ({}); it stays unconfirmed "
+                              "and is fetched again once the store works (check free space "
+                              "under store/ and programs holding store/messages.db)",
+                              id, e.what());
+                return {offset, true};
+            }
         } catch (const std::exception& e) {
             spdlog::error("Telegram: handling update {} failed: {}", id, e.what());
         }

@@ -8,8 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "fake_telegram.hpp"
-#include "fault_harness.hpp"
+#include "telegram_fault_fixture.hpp"
 
 namespace nanoclaw::testing {
 namespace {
@@ -44,37 +43,6 @@ TEST_F(FaultTest, LocalClientDisconnectsMidReply) {
     tally.report();
     EXPECT_EQ(d.terminate(), 0);
 }
-
-constexpr std::int64_t k_chat = 4242;
-const std::string k_token = "123456:TEST-token";
-
-class TelegramFaultTest : public FaultTest {
-  protected:
-    DaemonProcess& start_with_bot() {
-        dir_.write(".env", "TELEGRAM_BOT_TOKEN=" + k_token + "\n");
-        auto& d = start({{"TELEGRAM_API_BASE_URL", bot_.base_url()}});
-        EXPECT_TRUE(bot_.wait_for([&] { return !bot_.calls_of("getUpdates").empty(); }));
-        write_ipc_request(dir_.path(), "main", "tasks", "1-tg.json",
-                          json{{"type", "register_group"},
-                               {"jid", "tg:" + std::to_string(k_chat)},
-                               {"name", "Faults"},
-                               {"folder", "faults"},
-                               {"trigger", "@Andy"}}
-                              .dump());
-        EXPECT_TRUE(eventually(
-            [&] { return std::filesystem::exists(dir_.path() / "groups/faults/logs"); }));
-        return d;
-    }
-    void count_sent(MessageTally& tally) {
-        for (const auto& m : bot_.sent_messages()) {
-            if (m.value("chat_id", json()) == json(k_chat) ||
-                m.value("chat_id", json()) == json(std::to_string(k_chat)))
-                tally.chat_heard(m.value("text", ""));
-        }
-    }
-
-    FakeTelegram bot_{k_token};
-};
 
 TEST_F(TelegramFaultTest, SendMessageDroppedAndFailedMidReply) {
     MessageTally tally("telegram-send-fails");

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <thread>
 
-#include "fault_harness.hpp"
+#include "telegram_fault_fixture.hpp"
 
 namespace nanoclaw::testing {
 namespace {
@@ -177,6 +177,40 @@ TEST_F(StorageFaultTest, StoreLockedByAnOutsideWriter) {
     count_agent_runs(tally);
     std::printf("store-locked: %zu messages refused while locked\n", refused.size());
     tally.report();
+    EXPECT_EQ(integrity(dir_.path() / "store/messages.db"), "ok");
+    EXPECT_EQ(d.terminate(), 0);
+}
+
+TEST_F(TelegramFaultTest, UpdatesArriveWhileTheStoreIsLocked) {
+    MessageTally tally("telegram-store-locked");
+    auto& d = start_with_bot();
+    const auto fault_at = d.log().size();
+    {
+        SQLite::Database outside((dir_.path() / "store/messages.db").string(),
+                                 SQLite::OPEN_READWRITE);
+        outside.exec("BEGIN EXCLUSIVE");
+        const auto locked_at = std::chrono::steady_clock::now();
+        for (int i = 0; i < 2; ++i)
+            bot_.push_update(
+                bot_.text_update(k_chat, "private", "@andy_ai_bot " + tally.next_token()));
+        std::this_thread::sleep_until(locked_at + 5500ms);
+        outside.exec("COMMIT");
+    }
+    // The updates stayed unconfirmed: Telegram sends them again and they are answered once.
+    ASSERT_TRUE(bot_.wait_for(
+        [&] {
+            MessageTally probe = tally;
+            count_sent(probe);
+            return probe.all_answered();
+        },
+        20s));
+    std::this_thread::sleep_for(500ms); // a late duplicate would arrive now
+    count_sent(tally);
+    count_agent_runs(tally);
+    tally.report();
+    EXPECT_TRUE(logged("could not be stored (", fault_at) && logged("database is locked", fault_at))
+        << "no log line says the update waits for the store";
+    EXPECT_EQ(bot_.pending_count(), 0u);
     EXPECT_EQ(integrity(dir_.path() / "store/messages.db"), "ok");
     EXPECT_EQ(d.terminate(), 0);
 }

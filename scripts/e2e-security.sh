@@ -255,7 +255,7 @@ judge_container() {
     check "$c: its container was inspected while running" false
     return
   fi
-  check "$c: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$work/$phase"/inspect-nanoclaw-"$g"-*.json
+  check "$c: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$work/$phase/inspect-nanoclaw-$g-"*.json
   check "$c: the container's credential is the placeholder $placeholder" \
     test "$(summary "$phase" "$g" placeholder_key)" = "[\"$placeholder=placeholder\"]"
   check "$c: the base URL carries a run token (48 hex digits)" test "${#token[$c]}" -eq 48
@@ -304,13 +304,15 @@ judge_probe() {
   fi
   o="${other[$g]}"
   check "$c: no /workspace/project" contains "$p/access.txt" "project=absent"
+  check "$c: /workspace holds only group, ipc, global, extra, ca-cert" \
+    sh -c 'line=$(grep "^workspace=" "$1") || exit 1; for w in ${line#workspace=}; do case $w in group|ipc|global|extra|ca-cert) ;; *) exit 1;; esac; done' _ "$p/access.txt"
   check "$c: the $o canary is in no readable file" test ! -s "$p/canary-hits.txt"
   check "$c: no trace of $o's or the root's paths in its mounts" \
     lacks_regex "$p/mountinfo.txt" "groups/$o|ipc/$o|sessions/$o|$root "
   check "$c: no database, .env or daemon socket anywhere readable" \
     sh -c 'grep -qx "db_files=" "$1" && grep -qx "dotenv_files=" "$1" && grep -qx "daemon_sockets=" "$1"' _ "$p/access.txt"
   check "$c: its IPC dir holds only its own queues" \
-    sh -c 'line=$(grep "^ipc=" "$1"); for w in ${line#ipc=}; do case $w in messages|tasks|input|current_tasks.json|available_groups.json) ;; *) exit 1;; esac; done' _ "$p/access.txt"
+    sh -c 'line=$(grep "^ipc=" "$1") || exit 1; for w in ${line#ipc=}; do case $w in messages|tasks|input|current_tasks.json|available_groups.json) ;; *) exit 1;; esac; done' _ "$p/access.txt"
   local t others=()
   for t in "${!token[@]}"; do [[ "$t" == "$c" || -z "${token[$t]}" ]] || others+=("/r/${token[$t]}"); done
   check "$c: the token search finds its own token (in its environment)" contains "$p/tokens.txt" "/r/${token[$c]}"

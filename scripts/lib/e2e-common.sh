@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034
 # SPDX-License-Identifier: MIT
 # Helpers for the host end-to-end scripts (e2e-host.sh, e2e-security.sh); sourced, never run. The
 # caller sets `set -euo pipefail` and, before using the helpers that need them, the variables

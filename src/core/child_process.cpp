@@ -187,7 +187,8 @@ ChildProcess::ChildProcess(asio::io_context& io, const SpawnOptions& options)
                                             argv.data(), envp.data());
     if (rc != 0) {
         if (!is_path && rc == ENOENT)
-            throw std::runtime_error("spawn " + options.binary + " ENOENT");
+            throw std::runtime_error("spawn " + options.binary +
+                                     " ENOENT (no such program on PATH)");
         throw std::runtime_error("spawn " + options.binary + " failed: " + std::strerror(rc));
     }
     s.in.assign(in.take_write());

@@ -27,7 +27,7 @@ struct SpawnOptions {
 class ChildProcess {
   public:
     /// Spawns the child. Throws std::runtime_error when it cannot be started (e.g. "spawn
-    /// docker ENOENT"). Every pipe end is close-on-exec, so concurrent children never inherit
+    /// docker ENOENT (no such program on PATH)"). Every pipe end is close-on-exec, so concurrent children never inherit
     /// each other's stdin (which would keep a container from ever seeing EOF).
     ChildProcess(asio::io_context& io, const SpawnOptions& options);
     /// Kills the child (SIGKILL) if it is still running.

@@ -22,32 +22,44 @@ bool told_retrying(const ChatWatcher& chat) {
 
 TEST_F(FaultTest, RuntimeCliMissing) {
     MessageTally tally("runtime-missing");
-    const auto cli = dir_.path() / "bin" / "docker";
-    fs::create_directories(cli.parent_path());
+    const auto bin = dir_.path() / "bin";
+    fs::create_directories(bin);
+    // The runtime found on PATH, like an installed `docker`. Its own name, so a real docker
+    // on this machine's PATH can never be the one run.
+    const std::string name = "nanoclaw-fault-runtime";
+    const std::map<std::string, std::string> on_path{{"CONTAINER_RUNTIME_BIN", name},
+                                                     {"PATH", bin.string() + ":/usr/bin:/bin"}};
 
-    // Missing at start-up: the daemon refuses to start and names the binary it tried.
-    EXPECT_THROW(start({{"CONTAINER_RUNTIME_BIN", cli.string()}}), std::runtime_error);
-    EXPECT_TRUE(logged("Failed to reach container runtime with `" + cli.string() + " info`"))
-        << daemon_->log();
+    // Missing at start-up, not on PATH or not where CONTAINER_RUNTIME_BIN says: the daemon
+    // refuses to start and names the command it tried.
+    EXPECT_THROW(start(on_path), std::runtime_error);
+    EXPECT_TRUE(logged("Failed to reach container runtime with `" + name + " info`"));
+    const auto nowhere = (bin / "no-such-runtime").string();
+    EXPECT_THROW(start({{"CONTAINER_RUNTIME_BIN", nowhere}}), std::runtime_error);
+    EXPECT_TRUE(logged("Failed to reach container runtime with `" + nowhere + " info`"));
+    EXPECT_TRUE(logged("Make sure Docker is installed and running")) << "no fix is named";
 
     // Present at start-up, then gone mid-run (uninstalled, PATH changed under a service).
-    fs::create_symlink(faulty_runtime_path(), cli);
-    auto& d = start({{"CONTAINER_RUNTIME_BIN", cli.string()}});
+    fs::create_symlink(faulty_runtime_path(), bin / name);
+    auto& d = start(on_path);
     ChatWatcher chat(d.socket());
     ASSERT_TRUE(chat.say(tally.next_token()));
     chat.listen(10s, [&] { return chat.replies().size() == 1; });
-    fs::remove(cli);
+    fs::remove(bin / name);
     const auto fault_at = d.log().size();
     ASSERT_TRUE(chat.say(tally.next_token()));
     ASSERT_TRUE(chat.say(tally.next_token()));
     chat.listen(10s, [&] { return !chat.notices().empty(); });
     ASSERT_FALSE(chat.notices().empty()) << "the chat was not told the runtime is missing";
-    EXPECT_NE(chat.notices().front().find(cli.string()), std::string::npos)
+    EXPECT_NE(chat.notices().front().find("The agent could not start: spawn " + name +
+                                          " ENOENT (no such program on PATH)"),
+              std::string::npos)
         << chat.notices().front();
-    EXPECT_TRUE(logged(cli.string(), fault_at)) << "no log line names the missing runtime";
+    EXPECT_TRUE(
+        logged("agent run cannot succeed group=main reason=The agent could not start", fault_at));
 
-    // Back: the next message (or a retry) answers everything still pending, once.
-    fs::create_symlink(faulty_runtime_path(), cli);
+    // Back: the next message answers everything still pending, once.
+    fs::create_symlink(faulty_runtime_path(), bin / name);
     ASSERT_TRUE(chat.say(tally.next_token()));
     chat.listen(15s, [&] {
         chat.count_into(tally);

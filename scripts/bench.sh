@@ -93,7 +93,7 @@ fi
 
 build_release() {
   cmake --preset release &&
-    cmake --build "$build" -j2 --target nanoclawd nanoclaw bench_daemon bench_proxy bench_container
+    cmake --build "$build" -j2 --target nanoclawd bench_daemon bench_proxy bench_container
 }
 step setup build "setup: build (release preset, build/release)" build_release \
   || { echo "bench.sh: the release build failed" >&2; exit 1; }

@@ -77,5 +77,26 @@ TEST(ChildProcessTest, WorkingDirectoryAndRemovedVariables) {
     EXPECT_EQ(r.out, std::filesystem::canonical(dir.path()).string() + "\n[][x]\n");
 }
 
+TEST(ChildProcessTest, AProgramMissingFromPathOrDiskIsNamedInTheError) {
+    asio::io_context io;
+    SpawnOptions by_name;
+    by_name.binary = "nanoclaw-no-such-program";
+    try {
+        ChildProcess child(io, by_name);
+        FAIL() << "spawned a program that does not exist";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "spawn nanoclaw-no-such-program ENOENT (no such program on PATH)");
+    }
+    SpawnOptions by_path;
+    by_path.binary = "/nonexistent/nanoclaw-no-such-program";
+    try {
+        ChildProcess child(io, by_path);
+        FAIL() << "spawned a program that does not exist";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "spawn /nonexistent/nanoclaw-no-such-program failed: No such file "
+                               "or directory");
+    }
+}
+
 } // namespace
 } // namespace nanoclaw::core

@@ -58,6 +58,12 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
     const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
                                    date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
+    // TimePoint counts nanoseconds (years 1678-2262): a date outside that range would overflow.
+    // Two days of margin keep the time of day and the offset added below in range too.
+    constexpr auto k_day_limit =
+        std::chrono::duration_cast<date::days>(TimePoint::duration::max()) - date::days{2};
+    const auto days = date::sys_days{ymd}.time_since_epoch();
+    if (days > k_day_limit || days < -k_day_limit) return std::nullopt;
     const TimePoint midnight{date::sys_days{ymd}};
     if (pos == s.size()) return midnight; // date-only values are UTC (spec 10 §17 quirk 9)
     if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
@@ -93,6 +99,14 @@ std::optional<TimePoint> parse_iso(std::string_view s) {
     expect(s, pos, ':');
     if (!read_digits(s, pos, 2, om) || pos != s.size() || oh > 23 || om > 59) return std::nullopt;
     return t - sign * (std::chrono::hours(oh) + std::chrono::minutes(om));
+}
+
+std::optional<TimePoint> from_unix_seconds(std::int64_t seconds) {
+    // Truncation toward zero keeps both limits inside the nanosecond range.
+    constexpr auto k_max = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max());
+    constexpr auto k_min = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::min());
+    if (seconds > k_max.count() || seconds < k_min.count()) return std::nullopt;
+    return TimePoint{std::chrono::seconds{seconds}};
 }
 
 } // namespace nanoclaw::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,5 +20,9 @@ std::string format_iso(TimePoint t);
 /// a 'Z' or "+HH:MM"/"-HH:MM" offset. Date-times without an offset return nullopt here: callers that
 /// accept local times resolve them with a zone (see scheduler). Anything else -> nullopt.
 std::optional<TimePoint> parse_iso(std::string_view text);
+
+/// The instant `seconds` after the epoch, or nullopt when TimePoint cannot hold it (it counts
+/// nanoseconds: years 1678-2262). For Unix times from untrusted input (chat message dates).
+std::optional<TimePoint> from_unix_seconds(std::int64_t seconds);
 
 } // namespace nanoclaw::core

@@ -126,9 +126,11 @@ tl::expected<Envelope, std::string> read_envelope(const json& message) {
     if (!message_id) return Fail("message_id missing or not an integer");
     env.message_id = *message_id;
     const auto date = int64_member(message, "date");
-    if (!date || *date < 0 || *date > k_max_date)
-        return Fail("date missing or not a valid Unix time");
-    env.timestamp = core::format_iso(core::TimePoint{std::chrono::seconds{*date}});
+    // k_max_date alone is not enough: TimePoint holds nanoseconds, so only years up to 2262.
+    const auto when = date && *date >= 0 && *date <= k_max_date ? core::from_unix_seconds(*date)
+                                                               : std::nullopt;
+    if (!when) return Fail("date missing or not a valid Unix time");
+    env.timestamp = core::format_iso(*when);
     const json* chat = member(message, "chat");
     if (chat == nullptr || !chat->is_object()) return Fail("message without a chat");
     const auto chat_id = int64_member(*chat, "id");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nanoclaw/core/iso_time.hpp"
+
 namespace nanoclaw::channels::whatsapp {
 namespace {
 
@@ -72,6 +74,8 @@ Parsed message_event(Fields& f) {
     m.from_me = f.boolean("from_me");
     m.push_name = f.str("push_name");
     m.timestamp = f.integer("timestamp");
+    // Seconds since the epoch; timestamps become ISO text through TimePoint (years 1678-2262).
+    if (!core::from_unix_seconds(m.timestamp)) f.fail("timestamp", "a Unix time in range");
     m.sender_pn = f.str("sender_pn");
     m.remote_jid_pn = f.str("remote_jid_pn");
     m.participant_pn = f.str("participant_pn");

@@ -120,6 +120,19 @@ TEST(TelegramMappingTest, TimestampsComeFromDateInSeconds) {
     EXPECT_EQ(parse(u).metadata.timestamp, "2024-03-09T16:00:00.000Z");
 }
 
+// Found by fuzz/telegram_update_fuzz: a date below the year-9999 limit but after 2262 overflowed
+// TimePoint (UBSan) and was stored as a garbage timestamp; it is a malformed update now.
+TEST(TelegramMappingTest, DateTimePointCannotHoldIsMalformed) {
+    auto u = text_update("hi");
+    u["message"]["date"] = 176722565600; // year 7569
+    const auto p = parse(u);
+    EXPECT_EQ(p.kind, ParsedUpdate::Kind::ignored);
+    EXPECT_TRUE(p.malformed);
+    EXPECT_EQ(p.ignore_reason, "date missing or not a valid Unix time");
+    u["message"]["date"] = 9223372036; // 2262-04-11, the last representable second
+    EXPECT_EQ(parse(u).message.timestamp, "2262-04-11T23:47:16.000Z");
+}
+
 TEST(TelegramMappingTest, TopicMessagesCarryTheirThreadId) {
     auto u = text_update("hi");
     u["message"]["message_thread_id"] = 7;

@@ -103,6 +103,18 @@ TEST(WhatsAppProtocolTest, BadLinesSayWhy) {
     EXPECT_EQ(error_of(std::string(k_max_bridge_line + 1, ' ')), "line longer than 1 MiB");
 }
 
+// Found by fuzz/whatsapp_bridge_fuzz: a timestamp past 2262 overflowed TimePoint in map_inbound
+// (UBSan) and became a garbage ISO time; the line is refused instead.
+TEST(WhatsAppProtocolTest, TimestampOutOfRangeIsRefused) {
+    EXPECT_EQ(error_of(R"({"type":"message","remote_jid":"1@g.us","timestamp":11767225600})"),
+              "field timestamp is not a Unix time in range");
+    EXPECT_EQ(error_of(R"({"type":"message","remote_jid":"1@g.us","timestamp":-9300000000})"),
+              "field timestamp is not a Unix time in range");
+    EXPECT_EQ(parsed<MessageEvent>(R"({"type":"message","remote_jid":"1@g.us","timestamp":9223372036})")
+                  .timestamp,
+              9223372036);
+}
+
 TEST(WhatsAppProtocolTest, CommandsAreSingleLines) {
     EXPECT_EQ(encode_connect(), "{\"cmd\":\"connect\"}\n");
     EXPECT_EQ(encode_shutdown(), "{\"cmd\":\"shutdown\"}\n");

@@ -35,3 +35,24 @@ TEST(IsoTimeTest, RejectsGarbageAndLocalTimes) {
         EXPECT_FALSE(parse_iso(s).has_value()) << s;
     }
 }
+
+// Found by fuzz/schedule_fuzz: a stored next_run in year 1169 overflowed TimePoint's nanosecond
+// count while parse_iso built its midnight (UBSan), and returned a time centuries off.
+TEST(IsoTimeTest, RejectsDatesTimePointCannotHold) {
+    for (const char* s : {"1169-01-01T00:00:00.000Z97", "1169-01-01T00:00:00.000Z", "0000-01-01",
+                          "2263-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "1677-09-21"}) {
+        EXPECT_FALSE(parse_iso(s).has_value()) << s;
+    }
+    EXPECT_EQ(format_iso(*parse_iso("2261-12-31T23:59:59.999Z")), "2261-12-31T23:59:59.999Z");
+    EXPECT_EQ(format_iso(*parse_iso("1678-01-01")), "1678-01-01T00:00:00.000Z");
+}
+
+TEST(IsoTimeTest, FromUnixSecondsRefusesWhatTimePointCannotHold) {
+    EXPECT_EQ(format_iso(*from_unix_seconds(0)), "1970-01-01T00:00:00.000Z");
+    EXPECT_EQ(format_iso(*from_unix_seconds(1710000000)), "2024-03-09T16:00:00.000Z");
+    EXPECT_EQ(format_iso(*from_unix_seconds(-86400)), "1969-12-31T00:00:00.000Z");
+    EXPECT_TRUE(from_unix_seconds(9'223'372'036).has_value()); // 2262-04-11
+    EXPECT_FALSE(from_unix_seconds(9'223'372'037).has_value());
+    EXPECT_FALSE(from_unix_seconds(-9'223'372'037).has_value());
+    EXPECT_FALSE(from_unix_seconds(176'722'565'600).has_value()); // a fuzzer-made Telegram date
+}

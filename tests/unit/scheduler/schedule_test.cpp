@@ -111,6 +111,13 @@ TEST_F(ScheduleTest, NextRunAnchorsIntervalToTheGrid) {
     EXPECT_EQ(compute_next_run(unanchored, now, ny).value(), "2026-01-15T12:01:00.000Z");
 }
 
+// Found by fuzz/schedule_fuzz: a stored next_run in year 1169 overflowed inside parse_iso
+// (UBSan) and anchored the grid centuries away; an unusable anchor now counts as none.
+TEST_F(ScheduleTest, NextRunIgnoresAnAnchorTimePointCannotHold) {
+    const auto ancient = task("interval", "1", "1169-01-01T00:00:00.000Z97");
+    EXPECT_EQ(compute_next_run(ancient, now, ny).value(), core::format_iso(now + milliseconds{1}));
+}
+
 TEST_F(ScheduleTest, NextRunHugeGapUsesDivisionNotALoop) {
     const auto old = task("interval", "1", "2000-01-01T00:00:00.000Z");
     EXPECT_EQ(compute_next_run(old, now, ny).value(), "2026-01-15T12:00:00.001Z");

@@ -111,7 +111,10 @@ tl::expected<ServerEvent, std::string> parse_server_line(std::string_view line) 
     ServerEvent ev;
     if (*type == "error") {
         ev.kind = ServerEvent::Kind::error;
-        ev.text = j.value("message", std::string("unknown error"));
+        // Not json::value(): it throws when "message" is there but not a string.
+        const auto message = j.find("message");
+        ev.text = message != j.end() && message->is_string() ? message->get<std::string>()
+                                                              : std::string("unknown error");
         return ev;
     }
     auto chat = string_field(j, "chat");

@@ -122,6 +122,19 @@ TEST(LocalProtocolTest, ClientEncodersRoundTripThroughTheParsers) {
     EXPECT_FALSE(parse_server_line("garbage"));
 }
 
+// Found by reading beside fuzz/local_protocol_fuzz (which checks parsers never throw): an error
+// line whose "message" was not a string threw json::type_error out of parse_server_line.
+TEST(LocalProtocolTest, ErrorLineWithANonStringMessageDoesNotThrow) {
+    for (const char* line : {R"({"type":"error","message":5})", R"({"type":"error","message":null})",
+                             R"({"type":"error","message":{"a":1}})", R"({"type":"error"})"}) {
+        tl::expected<ServerEvent, std::string> ev;
+        ASSERT_NO_THROW(ev = parse_server_line(line)) << line;
+        ASSERT_TRUE(ev) << line;
+        EXPECT_EQ(ev->kind, ServerEvent::Kind::error);
+        EXPECT_EQ(ev->text, "unknown error");
+    }
+}
+
 TEST(LocalProtocolTest, StatusAndNoticeLinesRoundTrip) {
     EXPECT_EQ(json::parse(encode_status("main", "queued")),
               (json{{"type", "status"}, {"chat", "main"}, {"text", "queued"}}));

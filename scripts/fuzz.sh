@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [--seconds N] [--jobs J] [--long] [harness ...]
 #     --seconds N  time per harness (default 60)
 #     --jobs J     harnesses run at once (default 2)
-#     --long       600 s per harness (the recorded long run); implies nothing else
+#     --long       600 s per harness (the recorded long run)
+#     --out DIR    where the scratch corpora, logs and findings go (default build/fuzz/runs)
 #     harness      names as in fuzz/<name>_fuzz.cpp (default: all)
 # Prints one line per harness (runs, coverage, corpus, result); on a crash, the input's path and
 # the command that reproduces it. Exit status 1 if any harness found a crash, leak or timeout.
@@ -12,13 +13,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
-seconds=60 jobs=2 harnesses=()
+seconds=60 jobs=2 out="" harnesses=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift ;;
     --jobs) jobs="$2"; shift ;;
     --long) seconds=600 ;;
-    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
+    --out) out="$2"; shift ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) harnesses+=("$1") ;;
   esac
@@ -37,7 +39,9 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "${jobs}"
 
 bin="$root/build/fuzz/fuzz"
-runs="$root/build/fuzz/runs"
+runs="${out:-$root/build/fuzz/runs}"
+mkdir -p "$runs"
+runs="$(cd "$runs" && pwd)"
 # The JSON-based formats share one dictionary; the others have their own or none.
 dict_for() {
   case "$1" in

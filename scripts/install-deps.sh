@@ -29,6 +29,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libcli11-dev python3
   libqrencode-dev  # the WhatsApp login QR code (setup --step whatsapp-auth)
   systemd  # systemd-analyze: the unit test runs `verify` on the generated service unit
+  clang libclang-rt-14-dev  # the libFuzzer harnesses (scripts/fuzz.sh, the fuzz preset)
 )
 [ "$with_docker" = 1 ] && packages+=(docker.io debootstrap)
 if [ "$with_node" = 1 ] && ! command -v npm >/dev/null; then packages+=(nodejs npm); fi

@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test suite:
 #   1. C++ unit + integration tests (dev preset: Debug, -Werror)
-#   2. the same under AddressSanitizer + UBSan (asan preset)
+#   2. the same under AddressSanitizer + UBSan (asan preset), then each libFuzzer harness for 60 s
 #   3. agent-runner / MCP server / WhatsApp bridge / mock API tests (node's test runner)
 #   4. the container end-to-end tests against a real Docker engine and a mock Anthropic API
 # The agent images are built in the background while C++ compiles (that work is mostly I/O).
-# Options: --quick (only step 1), --no-e2e (skip step 4), --no-asan (skip step 2).
+# Options: --quick (only step 1), --no-e2e (skip step 4), --no-asan (skip step 2),
+# --no-fuzz (skip the fuzzing in step 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
-quick=0 e2e=1 asan=1
+quick=0 e2e=1 asan=1 fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-e2e) e2e=0 ;;
     --no-asan) asan=0 ;;
+    --no-fuzz) fuzz=0 ;;
     *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
-[ "$quick" = 1 ] && { e2e=0; asan=0; }
+[ "$quick" = 1 ] && { e2e=0; asan=0; fuzz=0; }
 
 # ccache: key on paths relative to the checkout, so another clone of the same tree hits the cache.
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
@@ -52,6 +54,11 @@ if [ "$asan" = 1 ]; then
   cmake --preset asan >/dev/null
   cmake --build --preset asan
   ctest --preset asan
+fi
+
+if [ "$fuzz" = 1 ]; then
+  step "fuzz (each libFuzzer harness 60 s, 2 at a time)"
+  bash scripts/fuzz.sh --seconds 60 --jobs 2
 fi
 
 if [ "$quick" = 0 ]; then

@@ -160,11 +160,15 @@ std::vector<AgentRun> FaultTest::agent_runs() const {
     std::ifstream in(dir_.path() / "runtime-record.jsonl");
     for (std::string line; std::getline(in, line);) {
         const auto j = json::parse(line, nullptr, false);
-        if (!j.is_object() || !j["argv"].is_array() || j["argv"].empty()) continue;
-        if (j["argv"][0] != "run" || !j.value("stdin", std::string()).size()) continue;
-        const auto input = json::parse(j.value("stdin", std::string()), nullptr, false);
+        if (!j.is_object()) continue;
+        const auto argv = j.value("argv", json::array());
+        const auto stdin_text = j.value("stdin", std::string());
+        // `run` with its input: the doctor's probe (`run --entrypoint`) has none.
+        if (argv.empty() || argv[0] != "run" || stdin_text.empty()) continue;
+        const auto input = json::parse(stdin_text, nullptr, false);
+        const auto env = j.value("env", json::object());
         AgentRun run;
-        run.mode = j["env"].is_object() ? j["env"].value("FAKE_RUNTIME_MODE", "reply") : "reply";
+        run.mode = env.is_object() ? env.value("FAKE_RUNTIME_MODE", "reply") : "reply";
         run.prompt = input.is_object() ? input.value("prompt", "") : "";
         out.push_back(std::move(run));
     }

@@ -34,9 +34,7 @@ struct UpstreamFailure {
 };
 
 UpstreamFailure exchange_failure(const ProxyState& state, const error_code& ec) {
-    const bool timed_out = is_timeout_code(ec);
-    return {UpstreamEvent{timed_out ? UpstreamKind::timeout : UpstreamKind::other, 0,
-                          state.settings.upstream.host, ec.message()}};
+    return {classify_exchange_error(ec, state.settings.upstream.host)};
 }
 
 
@@ -124,9 +122,13 @@ void drain_buffered_body(ResponseParser& parser, UpstreamConn& up) {
 // Streams the response as it arrives (SSE included). The header goes out together with the body
 // bytes that came in the same upstream read, so a small JSON answer is one client write, not two;
 // when no body byte is there yet the header goes out alone at once (time to first byte).
-// Returns false when either side failed; then the client connection must be dropped because the
-// response is incomplete.
-awaitable<bool> relay_response(ProxyState& state, ClientConn& client, UpstreamConn& up,
+// An incomplete relay means the client connection must be dropped (the response is cut).
+struct RelayOutcome {
+    bool complete = false;
+    error_code upstream_error; ///< why the upstream side failed; empty when the client's did
+};
+
+awaitable<RelayOutcome> relay_response(ProxyState& state, ClientConn& client, UpstreamConn& up,
                                ResponseParser& parser,
                                http::response_serializer<http::buffer_body>& sr, UsageMeter& meter) {
     auto& body = parser.get().body();
@@ -142,7 +144,7 @@ awaitable<bool> relay_response(ProxyState& state, ClientConn& client, UpstreamCo
                 co_await http::async_read_some(*up.stream, up.buffer, parser,
                                                asio::redirect_error(use_awaitable, ec));
                 if (ec == http::error::need_buffer) ec = {};
-                if (ec) co_return false;
+                if (ec) co_return RelayOutcome{false, ec};
             }
             drain_buffered_body(parser, up);
             body.size = buf.size() - body.size;
@@ -167,10 +169,10 @@ awaitable<bool> relay_response(ProxyState& state, ClientConn& client, UpstreamCo
             co_await http::async_write(client.stream, sr, asio::redirect_error(use_awaitable, ec));
         }
         if (ec == http::error::need_buffer) ec = {};
-        if (ec) co_return false;
+        if (ec) co_return RelayOutcome{};
         header_sent = true;
     } while (!parser.is_done() || !sr.is_done());
-    co_return true;
+    co_return RelayOutcome{true, {}};
 }
 
 // Tells the daemon, but only about a run that is still live: a late answer to a run that has
@@ -260,13 +262,23 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
                          : UsageMeter::Format::none);
     res.keep_alive(keep_alive);
     http::response_serializer<http::buffer_body> sr{res};
-    const bool complete = co_await relay_response(st, *conn, **up, parser, sr, meter);
+    const auto relayed = co_await relay_response(st, *conn, **up, parser, sr, meter);
     report_usage(st, meter, admission.group_folder);
     finish_exchange(*conn);
-    if (!complete) {
+    if (!relayed.complete) {
         // Headers are out, so a 502 is impossible: closing tells the client the body is cut.
-        if (!conn->gone) spdlog::warn("Credential proxy stream for {} {} ended early", method,
-                                      admission.upstream_target);
+        // A client that hung up is no news; an upstream that broke off is, for the run's chat.
+        if (!conn->gone && relayed.upstream_error) {
+            const auto event = classify_exchange_error(relayed.upstream_error,
+                                                       st.settings.upstream.host);
+            spdlog::warn("Credential proxy: {} for {} {} ({}, group {})", short_reason(event),
+                         method, admission.upstream_target, event.detail, admission.group_folder);
+            report_upstream(st, admission, event);
+        } else if (!conn->gone) {
+            spdlog::warn("Credential proxy could not finish the response for {} {}: the client "
+                         "connection failed",
+                         method, admission.upstream_target);
+        }
         (*up)->stream->close();
         co_return false;
     }

@@ -7,6 +7,10 @@
 
 #include "nanoclaw/net/connect_error.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
 namespace nanoclaw::proxy {
 
 bool is_permanent(UpstreamKind kind) {
@@ -26,7 +30,23 @@ bool is_permanent(UpstreamKind kind) {
 
 bool is_transient(UpstreamKind kind) {
     return kind == UpstreamKind::rate_limited || kind == UpstreamKind::overloaded ||
-           kind == UpstreamKind::server_error || kind == UpstreamKind::timeout;
+           kind == UpstreamKind::server_error || kind == UpstreamKind::timeout ||
+           kind == UpstreamKind::malformed || kind == UpstreamKind::dropped;
+}
+
+UpstreamEvent classify_exchange_error(const boost::system::error_code& ec, std::string host) {
+    namespace http = boost::beast::http;
+    namespace error = boost::asio::error;
+    UpstreamKind kind = UpstreamKind::other;
+    if (ec == boost::beast::error::timeout) {
+        kind = UpstreamKind::timeout;
+    } else if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+               ec == error::eof || ec == error::connection_reset || ec == error::broken_pipe) {
+        kind = UpstreamKind::dropped;
+    } else if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+        kind = UpstreamKind::malformed;
+    }
+    return UpstreamEvent{kind, 0, std::move(host), ec.message()};
 }
 
 std::optional<UpstreamEvent> classify_status(unsigned status, std::string host) {
@@ -82,6 +102,9 @@ std::string short_reason(const UpstreamEvent& e) {
     case UpstreamKind::overloaded: return fmt::format("overloaded ({})", e.status ? e.status : 529);
     case UpstreamKind::server_error: return fmt::format("server error ({})", e.status);
     case UpstreamKind::timeout: return "timed out";
+    case UpstreamKind::malformed: return "the upstream did not answer with HTTP";
+    case UpstreamKind::dropped:
+        return "the upstream closed the connection in the middle of the response";
     case UpstreamKind::other: return e.detail.empty() ? "connection failed" : e.detail;
     }
     return "unknown";

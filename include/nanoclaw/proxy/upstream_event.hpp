@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+
+#include <boost/system/error_code.hpp>
 #include <optional>
 #include <string>
 
@@ -27,6 +29,8 @@ enum class UpstreamKind {
     overloaded,    ///< 529
     server_error,  ///< other 5xx
     timeout,       ///< connect or response timed out
+    malformed,     ///< the answer was not HTTP (or broke its framing)
+    dropped,       ///< the upstream closed the connection before the response was complete
     other,         ///< any other connection failure
 };
 
@@ -44,7 +48,8 @@ using UpstreamObserver = std::function<void(const std::string& group_folder, con
 /// True for failures that will not heal by retrying the same request soon (DNS, refused,
 /// unreachable, tunnel, TLS, 401, 403): the run should end and the person be told.
 bool is_permanent(UpstreamKind kind);
-/// True for 429, 529, other 5xx and timeouts: the SDK's bounded back-off handles them.
+/// True for 429, 529, other 5xx, timeouts and broken answers: the SDK's bounded back-off
+/// handles them.
 bool is_transient(UpstreamKind kind);
 
 /// The event for an upstream response status: ok for 2xx, the failure kinds above, and nullopt
@@ -52,6 +57,9 @@ bool is_transient(UpstreamKind kind);
 std::optional<UpstreamEvent> classify_status(unsigned status, std::string host);
 /// The event for a connection that could not be made.
 UpstreamEvent classify_connect_error(const net::ConnectError& error);
+/// The event for an exchange that failed after the connection was made: timeout, an answer that
+/// is not HTTP, a connection closed mid-response, else other. `detail` is the error's message.
+UpstreamEvent classify_exchange_error(const boost::system::error_code& ec, std::string host);
 
 /// Short technical reason, e.g. "host not found", "overloaded (529)".
 std::string short_reason(const UpstreamEvent& event);

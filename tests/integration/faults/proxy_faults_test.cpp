@@ -178,15 +178,14 @@ TEST_F(ProxyFaultTest, UpstreamSlow) {
 
 TEST_F(ProxyFaultTest, UpstreamResetsMidResponse) {
     run_case("proxy-upstream-reset", Upstream::reset_mid_response,
-             "upstream closed the connection in the middle of the response",
-             "proxy defect: a response cut short is logged only as \"stream ... ended early\" "
-             "and never reported to the run, so the chat hears nothing (src/proxy is not ours)");
+             "Credential proxy: the upstream closed the connection in the middle of the response "
+             "for POST /v1/messages");
 }
 
 TEST_F(ProxyFaultTest, UpstreamSendsGarbage) {
-    run_case("proxy-upstream-garbage", Upstream::garbage, "did not answer with HTTP",
-             "proxy defect: a non-HTTP answer is logged as \"bad version (bad version)\" and "
-             "never reported to the run, so the chat hears nothing (src/proxy is not ours)");
+    run_case("proxy-upstream-garbage", Upstream::garbage,
+             "Credential proxy upstream error for POST /v1/messages: bad version (the upstream did "
+             "not answer with HTTP)");
 }
 
 } // namespace

@@ -7,6 +7,10 @@
 
 #include "nanoclaw/net/connect_error.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
 namespace nanoclaw::proxy {
 namespace {
 
@@ -52,6 +56,27 @@ TEST(UpstreamEventTest, ConnectFailuresMapToKinds) {
     EXPECT_EQ(event.detail, "resolve x: Host not found");
 }
 
+TEST(UpstreamEventTest, ExchangeFailuresMapToKinds) {
+    namespace http = boost::beast::http;
+    const auto kind = [](boost::system::error_code ec) {
+        return classify_exchange_error(ec, "h").kind;
+    };
+    EXPECT_EQ(kind(boost::beast::error::timeout), UpstreamKind::timeout);
+    EXPECT_EQ(kind(http::error::bad_version), UpstreamKind::malformed);
+    EXPECT_EQ(kind(http::error::bad_chunk), UpstreamKind::malformed);
+    EXPECT_EQ(kind(http::error::partial_message), UpstreamKind::dropped);
+    EXPECT_EQ(kind(http::error::end_of_stream), UpstreamKind::dropped);
+    EXPECT_EQ(kind(boost::asio::error::connection_reset), UpstreamKind::dropped);
+    EXPECT_EQ(kind(boost::asio::error::eof), UpstreamKind::dropped);
+    EXPECT_EQ(kind(boost::asio::error::operation_aborted), UpstreamKind::other);
+    const auto garbage = classify_exchange_error(http::error::bad_version, "api.example");
+    EXPECT_EQ(garbage.host, "api.example");
+    EXPECT_EQ(short_reason(garbage), "the upstream did not answer with HTTP");
+    EXPECT_EQ(describe_wait_for_chat(classify_exchange_error(http::error::partial_message, "h")),
+              "The API is failing (the upstream closed the connection in the middle of the "
+              "response). Still retrying.");
+}
+
 TEST(UpstreamEventTest, PermanentAndTransientKindsDoNotOverlap) {
     for (auto k : {UpstreamKind::dns, UpstreamKind::refused, UpstreamKind::unreachable,
                    UpstreamKind::tunnel, UpstreamKind::tls, UpstreamKind::unauthorized,
@@ -60,7 +85,8 @@ TEST(UpstreamEventTest, PermanentAndTransientKindsDoNotOverlap) {
         EXPECT_FALSE(is_transient(k));
     }
     for (auto k : {UpstreamKind::rate_limited, UpstreamKind::overloaded,
-                   UpstreamKind::server_error, UpstreamKind::timeout}) {
+                   UpstreamKind::server_error, UpstreamKind::timeout, UpstreamKind::malformed,
+                   UpstreamKind::dropped}) {
         EXPECT_TRUE(is_transient(k));
         EXPECT_FALSE(is_permanent(k));
     }

@@ -299,7 +299,8 @@ judge_probe() {
     check "$c (admin, by design): reads other groups' files (beta's canary found)" \
       contains "$p/canary-hits.txt" "/workspace/project/groups/beta/canary.txt"
     check "$c (admin, by design): reads the database" contains "$p/access.txt" "store_db=readable"
-    say "$c sees the daemon socket: $(grep '^daemon_socket=' "$p/access.txt" || echo none)"
+    check "$c: the daemon socket in its project view is covered (not a socket)" \
+      contains "$p/access.txt" "daemon_socket=shadowed"
     return
   fi
   o="${other[$g]}"

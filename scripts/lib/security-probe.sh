@@ -76,6 +76,8 @@ grep -rlF --exclude-dir=node_modules -e "$canary" "${roots[@]}" >"$out/canary-hi
     else
       echo "daemon_socket=refused"
     fi
+  elif [ -e "$sock" ]; then
+    echo "daemon_socket=shadowed"
   fi
 } >"$out/access.txt" 2>&1
 

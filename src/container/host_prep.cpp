@@ -59,6 +59,17 @@ void add_main_project_mounts(const core::Config& config, const Settings& setting
         fs::create_directories(empty_dir);
         mounts.push_back({empty_dir.string(), "/workspace/project/" + rel.generic_string(), true});
     }
+    // A read-only mount does not stop connect() on a Unix socket: where agents run with the
+    // daemon's uid, main could post into local chats as the user through data/nanoclawd.sock.
+    const auto data_rel = config.data_dir.lexically_relative(config.root);
+    if (data_rel.empty() || *data_rel.begin() == "..") return;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(config.data_dir, ec)) {
+        if (!entry.is_socket(ec)) continue;
+        mounts.push_back({env_shadow_source(config, settings).string(),
+                          "/workspace/project/" + (data_rel / entry.path().filename()).generic_string(),
+                          true});
+    }
 }
 
 // Shipped files come from the share directory, never from the data root (which may be any

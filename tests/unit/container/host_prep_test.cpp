@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/container/host_prep.hpp"
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -180,6 +185,29 @@ TEST_F(HostPrepTest, StoreAuthIsShadowedForMainAfterEnvShadow) {
     EXPECT_TRUE(mounts[2].readonly);
     EXPECT_TRUE(fs::is_empty(mounts[2].host_path));
     EXPECT_EQ(mounts[3].container_path, "/workspace/group");
+}
+
+// A read-only mount does not stop connect(): the daemon's socket is covered by an empty file.
+TEST_F(HostPrepTest, DaemonSocketIsShadowedForMain) {
+    fs::create_directories(root / "data");
+    const auto socket_path = root / "data/nanoclawd.sock";
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    ASSERT_LT(socket_path.string().size(), sizeof addr.sun_path);
+    std::strcpy(addr.sun_path, socket_path.c_str());
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const auto mounts = prep("main", true).mounts;
+    ::close(fd);
+    const auto shadow = std::find_if(mounts.begin(), mounts.end(), [](const VolumeMount& m) {
+        return m.container_path == "/workspace/project/data/nanoclawd.sock";
+    });
+    ASSERT_NE(shadow, mounts.end());
+    EXPECT_TRUE(shadow->readonly);
+    EXPECT_TRUE(shadow->host_path == "/dev/null" || fs::file_size(shadow->host_path) == 0u)
+        << shadow->host_path;
+    for (const auto& m : prep("g1").mounts) EXPECT_NE(m.host_path, socket_path.string());
 }
 
 TEST_F(HostPrepTest, NonMainNeverSeesTheProject) {

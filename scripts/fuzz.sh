@@ -33,15 +33,36 @@ for h in "${harnesses[@]}"; do
   [ -f "fuzz/${h}_fuzz.cpp" ] || { echo "fuzz.sh: no harness fuzz/${h}_fuzz.cpp" >&2; exit 2; }
 done
 
-export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
-echo "fuzz: building the harnesses (build/fuzz)"
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "${jobs}"
-
 bin="$root/build/fuzz/fuzz"
 runs="${out:-$root/build/fuzz/runs}"
 mkdir -p "$runs"
 runs="$(cd "$runs" && pwd)"
+
+# The proxy harness compiles slowest (Beast coroutines under ASan): it runs last, and it is built
+# with one job while the others already run, instead of before them.
+last="${harnesses[${#harnesses[@]}-1]}"
+for i in "${!harnesses[@]}"; do
+  if [ "${harnesses[$i]}" = proxy_session ] && [ "$last" != proxy_session ]; then
+    harnesses=("${harnesses[@]:0:$i}" "${harnesses[@]:$((i + 1))}" proxy_session)
+    last=proxy_session
+    break
+  fi
+done
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+echo "fuzz: building the harnesses (build/fuzz)"
+cmake --preset fuzz >/dev/null
+first_targets=()
+for h in "${harnesses[@]}"; do [ "$h" != "$last" ] && first_targets+=("${h}_fuzz"); done
+if [ ${#first_targets[@]} -gt 0 ]; then
+  cmake --build build/fuzz -j "${jobs}" --target "${first_targets[@]}"
+  # A grandchild, so the `wait -n` below only ever sees harness runs; it reports through a file.
+  rm -f "$runs/.last-build"
+  ( (cmake --build build/fuzz -j 1 --target "${last}_fuzz" >"$runs/last-build.log" 2>&1
+     echo $? >"$runs/.last-build") & )
+else
+  cmake --build build/fuzz -j "${jobs}" --target "${last}_fuzz"
+  echo 0 >"$runs/.last-build"
+fi
 # The JSON-based formats share one dictionary; the others have their own or none.
 dict_for() {
   case "$1" in
@@ -93,6 +114,15 @@ for h in "${harnesses[@]}"; do
   if [ "$running" -ge "$jobs" ]; then
     wait -n || failed=1
     running=$((running - 1))
+  fi
+  if [ "$h" = "$last" ]; then
+    until [ -f "$runs/.last-build" ]; do sleep 1; done
+    if [ "$(cat "$runs/.last-build")" != 0 ]; then
+      cat "$runs/last-build.log" >&2
+      echo "fuzz: building ${last}_fuzz failed" >&2
+      failed=1
+      continue
+    fi
   fi
   run_one "$h" &
   running=$((running + 1))

@@ -15,7 +15,9 @@ function allowed(m, folder) {
   if (m.Source === `${root}/.env`) return false;
   if (m.Source === root) return main && m.Destination === '/workspace/project' && !m.RW;
   if (!m.Source.startsWith(`${root}/`)) {
-    return main && m.Source === '/dev/null' && m.Destination === '/workspace/project/.env';
+    // The empty shadow over .env and over the daemon's socket.
+    return main && m.Source === '/dev/null' && !m.RW &&
+      ['/workspace/project/.env', '/workspace/project/data/nanoclawd.sock'].includes(m.Destination);
   }
   const rel = m.Source.slice(root.length + 1);
   if (ownDirs(folder).some((p) => rel === p || rel.startsWith(`${p}/`))) return true;

@@ -2,7 +2,8 @@
 // The TZif reader (core::TimeZone::parse, what TimeZone::locate runs on a zone file) and its POSIX
 // TZ footer rules (core::PosixRule::parse): inputs starting "TZif" are zone files, others rule
 // text. Invariants: the span for an instant contains it; a wall time read off a real instant is
-// never reported as skipped, and one of its reported offsets is that instant's; a rule span
+// never reported as skipped, its offset is the instant's when the wall time is unique, and
+// reported occurrences hold the wall time in their order; a rule span
 // starts no earlier than its floor.
 #include <cstddef>
 #include <cstdint>
@@ -40,7 +41,12 @@ void check_zone(const core::TimeZone& zone, std::string_view input) {
         if (wall.result == core::LocalSpan::unique) {
             FUZZ_CHECK(wall.first.offset == span.offset);
         } else {
-            FUZZ_CHECK(wall.first.offset == span.offset || wall.second.offset == span.offset);
+            // A crafted zone can repeat a wall time three times; LocalSpan holds the first two
+            // occurrences, which need not include `t`'s, but both must hold the wall time.
+            const core::SysSeconds x{local.time_since_epoch()};
+            for (const auto& s : {wall.first, wall.second})
+                FUZZ_CHECK(s.begin + s.offset <= x && x < s.end + s.offset);
+            FUZZ_CHECK(wall.first.begin < wall.second.begin);
         }
     }
 }

@@ -90,6 +90,19 @@ TEST(TimeZoneTest, ReadsTransitionsAndTypes) {
     EXPECT_GT(last.end, k_far_future);
 }
 
+// From fuzz/tzif_fuzz (a harness assumption, not a defect): in a crafted zone a wall time can
+// occur three times; the lookup reports the earliest two occurrences, both holding that time.
+TEST(TimeZoneTest, WallTimeOccurringThreeTimesReportsTheFirstTwo) {
+    const std::vector<TypeSpec> types = {{21208, false, "AAA"}, {1536, false, "BBB"}, {0, false, "CCC"}};
+    auto z = TimeZone::parse("Test/Zone", tzif({-5632, 0, 11008}, {1, 2, 1}, types, ""));
+    ASSERT_TRUE(z.has_value()) << z.error();
+    const auto wall = z->get_info(LocalSeconds{seconds{1000}});
+    EXPECT_EQ(wall.result, LocalSpan::ambiguous);
+    EXPECT_EQ(wall.first.offset, seconds{21208});
+    EXPECT_EQ(wall.second.offset, seconds{1536});
+    EXPECT_EQ(z->get_info(SysSeconds{seconds{1000}}).offset, seconds{0}); // the third
+}
+
 TEST(TimeZoneTest, WithoutTransitionsTheFooterRulesAllTime) {
     auto z = TimeZone::parse("Test/Zone", tzif({}, {}, {{0, false, "XXX"}}, "<+03>-3"));
     ASSERT_TRUE(z.has_value()) << z.error();

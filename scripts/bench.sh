@@ -34,7 +34,7 @@ image="${BENCH_IMAGE:-nanoclaw-agent:latest}"
 if [[ $quick -eq 1 ]]; then
   messages=200 idle_s=5 proxy_n=500 runner_n=200 cold_runs="${BENCH_COLD_RUNS:-2}"
 else
-  messages=1000 idle_s=30 proxy_n=3000 runner_n=1000 cold_runs="${BENCH_COLD_RUNS:-5}"
+  messages=1000 idle_s=60 proxy_n=3000 runner_n=1000 cold_runs="${BENCH_COLD_RUNS:-5}"
 fi
 if [[ $docker -eq 1 && $(id -u) -ne 0 ]]; then
   echo "bench.sh: the Docker benchmark needs root (dockerd, chown of group folders); use --no-docker" >&2

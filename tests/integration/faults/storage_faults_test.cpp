@@ -151,17 +151,18 @@ TEST_F(StorageFaultTest, StoreLockedByAnOutsideWriter) {
     const auto fault_at = d.log().size();
     std::vector<std::string> refused;
     {
-        // Another program holds the write lock longer than the daemon's 5 s busy timeout.
+        // Another program holds the write lock past the daemon's 5 s busy timeout: until the
+        // first refusal arrives (a fixed 6 s was too close to the timeout on a loaded machine,
+        // where the daemon may only start waiting a second after the lock was taken).
         SQLite::Database outside((dir_.path() / "store/messages.db").string(),
                                  SQLite::OPEN_READWRITE);
         outside.exec("BEGIN EXCLUSIVE");
-        const auto locked_at = std::chrono::steady_clock::now();
         std::vector<std::string> during;
         for (int i = 0; i < 3; ++i)
             during.push_back(tally.next_token());
         for (const auto& token : during)
             ASSERT_TRUE(chat.say(token));
-        std::this_thread::sleep_until(locked_at + 6s);
+        chat.listen(20s, [&] { return !chat.errors().empty(); });
         outside.exec("COMMIT");
         chat.listen(2s);
         // Refusals name no token: the daemon reads a connection's lines in order, so the
@@ -195,11 +196,12 @@ TEST_F(TelegramFaultTest, UpdatesArriveWhileTheStoreIsLocked) {
         SQLite::Database outside((dir_.path() / "store/messages.db").string(),
                                  SQLite::OPEN_READWRITE);
         outside.exec("BEGIN EXCLUSIVE");
-        const auto locked_at = std::chrono::steady_clock::now();
         for (int i = 0; i < 2; ++i)
             bot_.push_update(
                 bot_.text_update(k_chat, "private", "@andy_ai_bot " + tally.next_token()));
-        std::this_thread::sleep_until(locked_at + 5500ms);
+        // Held until the daemon has given up on the lock once (its busy timeout is 5 s), however
+        // late a loaded machine lets it start waiting.
+        eventually([&] { return logged("could not be stored (", fault_at); }, 20s);
         outside.exec("COMMIT");
     }
     // The updates stayed unconfirmed: Telegram sends them again and they are answered once.

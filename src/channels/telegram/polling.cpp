@@ -125,12 +125,23 @@ BatchOutcome handle_batch(const StatePtr& s, const json& result, std::int64_t of
     return {offset};
 }
 
+// getMe's answer comes from the network: a field of the wrong type reads as missing, never a throw.
+std::string string_field(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t integer_field(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
 awaitable<bool> identify(StatePtr s) {
     for (int failures = 0; !s->stopping;) {
         const auto me = co_await s->api.call("getMe", json::object(), 30s);
-        if (me.ok() && me.result.is_object() && me.result.value("username", "") != "") {
-            s->bot = BotIdentity{me.result.value("id", std::int64_t{0}),
-                                 me.result.value("username", ""), me.result.value("first_name", "")};
+        if (me.ok() && me.result.is_object() && !string_field(me.result, "username").empty()) {
+            s->bot = BotIdentity{integer_field(me.result, "id"), string_field(me.result, "username"),
+                                 string_field(me.result, "first_name")};
             s->identified = true;
             s->problem.clear();
             co_return true;

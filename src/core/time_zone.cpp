@@ -372,6 +372,11 @@ tl::expected<TimeZone, std::string> TimeZone::parse(std::string name, std::strin
     z.transitions_.reserve(static_cast<std::size_t>(h.timecnt));
     for (std::int64_t k = 0; k < h.timecnt; ++k) {
         z.transitions_.push_back(in.be(time_bytes));
+        // zic's earliest time is -2^59 ("the big bang"); a time beyond +-2^59 s is no civil
+        // time, and one near the int64 limits overflowed when an offset was added to it.
+        if (z.transitions_[k] < k_min.time_since_epoch().count() ||
+            z.transitions_[k] > k_max.time_since_epoch().count())
+            return tl::unexpected(std::string("TZif transition time out of range"));
         if (k > 0 && z.transitions_[k] <= z.transitions_[k - 1])
             return tl::unexpected(std::string("TZif transitions out of order"));
     }

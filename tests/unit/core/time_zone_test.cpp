@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/core/time_zone.hpp"
 
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -124,6 +125,13 @@ TEST(TimeZoneTest, RejectsMalformedFiles) {
     EXPECT_EQ(error_of(tzif({2000, 1000}, {0, 1}, k_two_types, "")),
               "TZif transitions out of order");
     EXPECT_EQ(error_of(tzif({1000}, {2}, k_two_types, "")), "TZif type index out of range");
+    // Found by the tzif fuzz harness: a transition near INT64_MAX overflowed span end + offset.
+    EXPECT_EQ(error_of(tzif({1000, INT64_MAX - 103}, {0, 1}, k_two_types, "")),
+              "TZif transition time out of range");
+    EXPECT_EQ(error_of(tzif({INT64_MIN}, {1}, k_two_types, "")),
+              "TZif transition time out of range");
+    // zic's "big bang" time, -2^59, is a real file's first transition and stays valid.
+    EXPECT_EQ(error_of(tzif({-(std::int64_t{1} << 59), 1000}, {0, 1}, k_two_types, "")), "parsed");
     EXPECT_EQ(error_of(tzif({}, {}, {{100000, false, "AAA"}}, "")), "bad TZif local time type");
     EXPECT_NE(error_of(tzif({}, {}, {{0, false, "AAA"}}, "not a rule")).find("bad TZ rule"),
               std::string::npos);

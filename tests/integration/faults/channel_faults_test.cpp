@@ -33,13 +33,7 @@ TEST_F(FaultTest, LocalClientDisconnectsMidReply) {
     // The user comes back: the kept reply arrives once, and the conversation goes on.
     ChatWatcher chat(d.socket());
     ASSERT_TRUE(chat.say(tally.next_token()));
-    chat.listen(10s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
-    count_agent_runs(tally);
+    settle_and_count(chat, tally, 10s);
     tally.report();
     EXPECT_EQ(d.terminate(), 0);
 }

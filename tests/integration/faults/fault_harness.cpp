@@ -183,6 +183,17 @@ void FaultTest::count_agent_runs(MessageTally& tally,
     }
 }
 
+void FaultTest::settle_and_count(ChatWatcher& chat, MessageTally& tally,
+                                 std::chrono::milliseconds limit) {
+    chat.listen(limit, [&] {
+        chat.count_into(tally);
+        return tally.all_answered();
+    });
+    chat.listen(std::chrono::milliseconds(500));
+    chat.count_into(tally);
+    count_agent_runs(tally);
+}
+
 bool FaultTest::logged(const std::string& text, std::size_t from) const {
     return daemon_ && daemon_->log().find(text, from) != std::string::npos;
 }

@@ -86,13 +86,7 @@ TEST_F(FaultTest, RuntimeExitsNonZero) {
     ASSERT_EQ(agent_runs().front().mode, "exit");
     EXPECT_TRUE(logged("Error response from daemon: OCI runtime failed"))
         << "the runtime's own error is not in the log";
-    chat.listen(15s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
-    count_agent_runs(tally);
+    settle_and_count(chat, tally, 15s);
     tally.report();
     EXPECT_TRUE(told_retrying(chat)) << "the chat heard nothing while the run was retried";
     EXPECT_EQ(d.terminate(), 0);

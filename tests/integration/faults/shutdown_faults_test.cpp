@@ -45,13 +45,7 @@ TEST_F(FaultTest, SigtermDuringABurstThenRestart) {
 
     auto& again = start({{"MAX_MESSAGES_PER_PROMPT", "4"}});
     ChatWatcher chat(again.socket());
-    chat.listen(20s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
-    count_agent_runs(tally);
+    settle_and_count(chat, tally, 20s);
     tally.report();
     EXPECT_EQ(again.terminate(), 0);
 }

@@ -127,13 +127,7 @@ TEST_F(StorageFaultTest, DiskFullForStoreAndData) {
     for (const auto& token : refused)
         ASSERT_TRUE(chat.say(token));
     ASSERT_TRUE(chat.say(tally.next_token()));
-    chat.listen(20s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
-    count_agent_runs(tally);
+    settle_and_count(chat, tally, 20s);
     std::printf("disk-full: %zu of %zu messages refused while full, %zu notices\n", refused.size(),
                 during.size(), chat.notices().size());
     tally.report();
@@ -175,13 +169,7 @@ TEST_F(StorageFaultTest, StoreLockedByAnOutsideWriter) {
     EXPECT_FALSE(refused.empty()) << "the lock was not met: nothing tested";
     for (const auto& token : refused)
         ASSERT_TRUE(chat.say(token));
-    chat.listen(15s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
-    count_agent_runs(tally);
+    settle_and_count(chat, tally, 15s);
     std::printf("store-locked: %zu messages refused while locked\n", refused.size());
     tally.report();
     EXPECT_EQ(integrity(dir_.path() / "store/messages.db"), "ok");

@@ -235,7 +235,6 @@ tl::expected<PosixRule, std::string> PosixRule::parse(std::string_view text) {
         return r;
     }
     const auto rule_date = [&p]() -> std::optional<Date> {
-        Date d;
         if (p.eat('J')) {
             auto n = p.number(365);
             if (!n || *n < 1) return std::nullopt;

@@ -183,14 +183,18 @@ void FaultTest::count_agent_runs(MessageTally& tally,
     }
 }
 
-void FaultTest::settle_and_count(ChatWatcher& chat, MessageTally& tally,
-                                 std::chrono::milliseconds limit) {
+void FaultTest::settle(ChatWatcher& chat, MessageTally& tally, std::chrono::milliseconds limit) {
     chat.listen(limit, [&] {
         chat.count_into(tally);
         return tally.all_answered();
     });
     chat.listen(std::chrono::milliseconds(500));
     chat.count_into(tally);
+}
+
+void FaultTest::settle_and_count(ChatWatcher& chat, MessageTally& tally,
+                                 std::chrono::milliseconds limit) {
+    settle(chat, tally, limit);
     count_agent_runs(tally);
 }
 

@@ -100,7 +100,9 @@ class FaultTest : public ::testing::Test {
     void count_agent_runs(MessageTally& tally,
                           const std::set<std::string>& answering = {"reply"}) const;
     /// Listens until every message of `tally` has its reply (at most `limit`), 500 ms more for
-    /// a late duplicate, then counts the chat's replies and the agent's runs into `tally`.
+    /// a late duplicate, then counts the chat's replies into `tally`.
+    static void settle(ChatWatcher& chat, MessageTally& tally, std::chrono::milliseconds limit);
+    /// settle(), then counts the agent's runs into `tally` too.
     void settle_and_count(ChatWatcher& chat, MessageTally& tally, std::chrono::milliseconds limit);
     /// True when the daemon's log has `text` (after `from`, a byte offset).
     bool logged(const std::string& text, std::size_t from = 0) const;

@@ -110,12 +110,7 @@ class ProxyFaultTest : public FaultTest {
         ASSERT_TRUE(eventually([&] { return api.faulted() >= 2; }, 10s));
         chat.listen(1500ms); // past UPSTREAM_WAIT_NOTICE_MS while the agent retries
         api.behave(Upstream::ok);
-        chat.listen(20s, [&] {
-            chat.count_into(tally);
-            return tally.all_answered();
-        });
-        chat.listen(500ms);
-        chat.count_into(tally);
+        settle(chat, tally, 20s);
         for (const auto& prompt : api.answered())
             tally.agent_answered(prompt);
         tally.report();
@@ -158,12 +153,7 @@ TEST_F(ProxyFaultTest, UpstreamDown) {
     ScriptedApi api;
     auto& again = start_against(api.base_url());
     ChatWatcher chat(again.socket());
-    chat.listen(15s, [&] {
-        chat.count_into(tally);
-        return tally.all_answered();
-    });
-    chat.listen(500ms);
-    chat.count_into(tally);
+    settle(chat, tally, 15s);
     for (const auto& prompt : api.answered())
         tally.agent_answered(prompt);
     tally.report();

@@ -2,7 +2,6 @@
 // The upstream side of one request: connection (pooled), request write, response header, then
 // the body streamed to the client buffer by buffer while usage is metered on the way.
 #include <limits>
-#include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
 
@@ -15,7 +14,6 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "nanoclaw/core/spawn.hpp"
 #include "nanoclaw/net/upstream_stream.hpp"
 
 namespace nanoclaw::proxy {
@@ -38,19 +36,22 @@ UpstreamFailure exchange_failure(const ProxyState& state, const error_code& ec) 
 }
 
 
-// Ends the watch when the client hangs up mid-exchange: the upstream request is cancelled so
-// it stops spending tokens. A readable socket with data (a pipelined request) is not a hang-up.
-awaitable<void> watch_for_hangup(std::shared_ptr<ClientConn> conn,
-                                 std::shared_ptr<UpstreamConn> upstream, std::uint64_t exchange) {
-    error_code ec;
-    co_await conn->stream.socket().async_wait(tcp::socket::wait_read,
-                                              asio::redirect_error(use_awaitable, ec));
-    if (ec || conn->exchange != exchange) co_return;
-    char byte = 0;
-    const auto n = ::recv(conn->stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) co_return;
-    conn->gone = true;
-    upstream->stream->close();
+// Watches the client while its request is with the upstream: a hang-up closes the upstream
+// connection so the request stops spending tokens. A readable socket with data (a pipelined
+// request) is not a hang-up. The watch is a 1-byte MSG_PEEK receive rather than a readiness
+// wait: Asio re-registers the socket with epoll for every readiness wait (an epoll_ctl per
+// request), while a receive just queues behind the last read. A plain completion handler, not
+// a coroutine: a spawned coroutine per request cost more than the watch itself.
+void watch_for_hangup(const std::shared_ptr<ClientConn>& conn,
+                      const std::shared_ptr<UpstreamConn>& upstream) {
+    conn->stream.socket().async_receive(
+        asio::buffer(&conn->peek_byte, 1), tcp::socket::message_peek,
+        [conn, upstream, exchange = conn->exchange](const error_code& ec, std::size_t n) {
+            if (ec == asio::error::operation_aborted || conn->exchange != exchange) return;
+            if (!ec && n > 0) return; // the next request, already on its way
+            conn->gone = true;        // end of stream or a broken connection
+            upstream->stream->close();
+        });
 }
 
 awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamFailure>>
@@ -73,8 +74,7 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         if (!up) co_return up;
         auto conn = *up;
         client.upstream = conn;
-        core::spawn(state.io.get_executor(), "credential proxy hang-up watch",
-                    watch_for_hangup(client_ref, conn, client.exchange));
+        watch_for_hangup(client_ref, conn);
         error_code ec;
         conn->stream->tcp().expires_after(state.settings.upstream_idle_timeout);
         co_await http::async_write(*conn->stream, req, asio::redirect_error(use_awaitable, ec));

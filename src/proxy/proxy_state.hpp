@@ -55,6 +55,8 @@ public:
 
     static constexpr std::size_t k_max_idle = 16;
     static constexpr std::chrono::seconds k_max_idle_age{30};
+    /// Idle for less than this, a connection is taken without checking it for a hang-up.
+    static constexpr std::chrono::milliseconds k_fresh_idle{500};
 
 private:
     std::vector<std::shared_ptr<UpstreamConn>> idle_;
@@ -79,6 +81,7 @@ struct ClientConn {
     std::shared_ptr<UpstreamConn> upstream; ///< the exchange in flight, closed on stop()
     std::uint64_t exchange = 0;             ///< bumps per request; guards the disconnect watcher
     bool gone = false;                      ///< the client hung up mid-exchange
+    char peek_byte = 0;                     ///< where the hang-up watch peeks
 };
 
 struct ProxyState {

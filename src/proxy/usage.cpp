@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/proxy/usage.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cctype>
+
+#include "usage_fields.hpp"
 
 namespace nanoclaw::proxy {
 namespace {
-
-using nlohmann::json;
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
     if (text.size() < prefix.size()) return false;
@@ -21,16 +21,16 @@ std::string_view trim_left(std::string_view s) {
     return s;
 }
 
-void read_count(const json& usage, const char* key, std::int64_t& into) {
-    const auto it = usage.find(key);
-    if (it != usage.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0) {
-        into = it->get<std::int64_t>();
-    }
-}
-
-std::string model_of(const json& message) {
-    const auto it = message.find("model");
-    return it != message.end() && it->is_string() ? it->get<std::string>() : std::string();
+// Counts in later events are running totals, so each present field replaces the earlier value.
+// True when `part` was a usage object (the response reported usage).
+bool apply_usage(const UsageFields::Usage& part, UsageRecord& into) {
+    if (!part.object) return false;
+    const UsageCounts& c = part.counts;
+    if (c.input) into.input_tokens = *c.input;
+    if (c.output) into.output_tokens = *c.output;
+    if (c.cache_creation) into.cache_creation_input_tokens = *c.cache_creation;
+    if (c.cache_read) into.cache_read_input_tokens = *c.cache_read;
+    return true;
 }
 
 } // namespace
@@ -96,35 +96,23 @@ void UsageMeter::on_event_data(std::string_view data) {
     // Most events are content deltas; only parse the two kinds that carry usage.
     const bool start = data.find("\"message_start\"") != std::string_view::npos;
     if (!start && data.find("\"message_delta\"") == std::string_view::npos) return;
-    const json event = json::parse(data, nullptr, false);
-    if (!event.is_object()) return;
-    const auto type = event.value("type", std::string());
-    if (type == "message_start" && event.contains("message") && event["message"].is_object()) {
-        const json& message = event["message"];
-        if (usage_.model.empty()) usage_.model = model_of(message);
-        if (message.contains("usage")) apply_usage(message["usage"]);
-    } else if (type == "message_delta" && event.contains("usage")) {
-        apply_usage(event["usage"]);
+    const auto event = read_usage_fields(data);
+    if (!event) return;
+    if (event->type == "message_start" && event->message_object) {
+        if (usage_.model.empty()) usage_.model = event->message_model;
+        if (apply_usage(event->message_usage, usage_)) seen_ = true;
+    } else if (event->type == "message_delta" && event->usage.present) {
+        if (apply_usage(event->usage, usage_)) seen_ = true;
     }
-}
-
-// Counts in later events are running totals, so each present field replaces the earlier value.
-void UsageMeter::apply_usage(const json& usage) {
-    if (!usage.is_object()) return;
-    seen_ = true;
-    read_count(usage, "input_tokens", usage_.input_tokens);
-    read_count(usage, "output_tokens", usage_.output_tokens);
-    read_count(usage, "cache_creation_input_tokens", usage_.cache_creation_input_tokens);
-    read_count(usage, "cache_read_input_tokens", usage_.cache_read_input_tokens);
 }
 
 std::optional<UsageRecord> UsageMeter::finish() {
     if (format_ == Format::json && !overflow_ && !pending_.empty()) {
-        const json body = json::parse(pending_, nullptr, false);
+        const auto body = read_usage_fields(pending_);
         std::string().swap(pending_);
-        if (body.is_object() && body.contains("usage")) {
-            usage_.model = model_of(body);
-            apply_usage(body["usage"]);
+        if (body && body->usage.present) {
+            usage_.model = body->model;
+            if (apply_usage(body->usage, usage_)) seen_ = true;
         }
     } else if (format_ == Format::sse && !data_.empty()) {
         on_event_data(data_); // a final event without its blank line

@@ -9,8 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
-
 namespace nanoclaw::proxy {
 
 /// One response's usage, attributed to the run's group. The daemon stores it (token_usage table).
@@ -47,7 +45,6 @@ private:
     void feed_sse(std::string_view bytes);
     void on_line(std::string_view line);
     void on_event_data(std::string_view data);
-    void apply_usage(const nlohmann::json& usage);
 
     Format format_;
     std::string pending_;   ///< JSON body so far, or the current SSE line

@@ -91,6 +91,59 @@ TEST(UsageMeterTest, NegativeAndNonIntegerCountsAreIgnored) {
     EXPECT_EQ(meter.finish(), (UsageRecord{"", "m", 0, 0, 0, 0}));
 }
 
+// The meter reads the few fields it needs in one streaming pass (no tree is built); these pin
+// the cases where such a pass could read differently from a parsed tree.
+TEST(UsageMeterTest, RepeatedKeysTakeTheLastValueAsATreeWould) {
+    UsageMeter meter(UsageMeter::Format::json);
+    meter.feed(R"({"model":"old","usage":{"input_tokens":1,"output_tokens":2},)"
+               R"("usage":{"input_tokens":5,"input_tokens":{"n":1}},"model":"new"})");
+    // The second usage object replaces the first whole; its input_tokens ends as an object.
+    EXPECT_EQ(meter.finish(), (UsageRecord{"", "new", 0, 0, 0, 0}));
+}
+
+TEST(UsageMeterTest, OnlyTopLevelUsageAndModelCount) {
+    UsageMeter meter(UsageMeter::Format::json);
+    meter.feed(R"({"content":[{"usage":{"input_tokens":99},"model":"inner"}],)"
+               R"("meta":{"usage":{"output_tokens":98}},"usage":{"output_tokens":3},"model":"m"})");
+    EXPECT_EQ(meter.finish(), (UsageRecord{"", "m", 0, 3, 0, 0}));
+}
+
+TEST(UsageMeterTest, UsageThatIsNotAnObjectReportsNothing) {
+    for (const char* body : {R"({"model":"m","usage":[1,2]})", R"({"model":"m","usage":7})",
+                             R"({"usage":{"input_tokens":1},"usage":null})"}) {
+        UsageMeter meter(UsageMeter::Format::json);
+        meter.feed(body);
+        EXPECT_EQ(meter.finish(), std::nullopt) << body;
+    }
+}
+
+TEST(UsageMeterTest, CountsBeyondInt64AndNonNumbersAreIgnored) {
+    UsageMeter meter(UsageMeter::Format::json);
+    meter.feed(R"({"model":7,"usage":{"input_tokens":18446744073709551615,"output_tokens":2.5,)"
+               R"("cache_read_input_tokens":true,"cache_creation_input_tokens":9223372036854775807}})");
+    EXPECT_EQ(meter.finish(), (UsageRecord{"", "", 0, 0, INT64_MAX, 0}));
+}
+
+TEST(UsageMeterTest, InvalidOrNonObjectDocumentsReportNothing) {
+    for (const char* body : {R"({"usage":{"input_tokens":1}} trailing)", R"([{"usage":{}}])",
+                             R"("usage")", "", R"({"usage":{"input_tokens":1})"}) {
+        UsageMeter meter(UsageMeter::Format::json);
+        meter.feed(body);
+        EXPECT_EQ(meter.finish(), std::nullopt) << body;
+    }
+}
+
+TEST(UsageMeterTest, SseEventFieldsInAnyOrderAndWrongTypes) {
+    UsageMeter meter(UsageMeter::Format::sse);
+    // "type" after the message it describes; then events whose type is not a string.
+    meter.feed("data: {\"message\":{\"usage\":{\"input_tokens\":4},\"model\":\"m\"},"
+               "\"type\":\"message_start\"}\n\n");
+    meter.feed("data: {\"type\":1,\"x\":\"message_delta\",\"usage\":{\"output_tokens\":50}}\n\n");
+    meter.feed("data: {\"type\":\"message_start\",\"message\":\"message_start\"}\n\n");
+    meter.feed("data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":6}}\n\n");
+    EXPECT_EQ(meter.finish(), (UsageRecord{"", "m", 4, 6, 0, 0}));
+}
+
 TEST(UsageMeterTest, FormatNoneNeverReports) {
     UsageMeter meter(UsageMeter::Format::none);
     meter.feed(k_sse);

@@ -29,6 +29,14 @@ struct Admission {
     std::string upstream_target; ///< the target with the run prefix removed
 };
 
+/// Gives the connection's `phase` a deadline `limit` from now, replacing the previous phase's;
+/// what happens when it passes is the phase's (see ClientConn::Phase). Cheap: a later deadline
+/// than the armed one costs no timer operation.
+void set_deadline(const std::shared_ptr<ClientConn>& conn, ClientConn::Phase phase,
+                  std::chrono::milliseconds limit);
+/// No deadline until the next set_deadline.
+void clear_deadline(ClientConn& conn);
+
 /// Writes a short complete response (text/plain unless `content_type` is empty).
 /// Failures are ignored: the client is going away anyway. `conn` is owned by the caller's frame.
 awaitable<void> send_reply(ClientConn& conn, const ProxySettings& settings, http::status status,

@@ -76,13 +76,15 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         client.upstream = conn;
         watch_for_hangup(client_ref, conn);
         error_code ec;
-        conn->stream->tcp().expires_after(state.settings.upstream_idle_timeout);
+        client.upstream_timed_out = false;
+        set_deadline(client_ref, ClientConn::Phase::upstream, state.settings.upstream_idle_timeout);
         co_await http::async_write(*conn->stream, req, asio::redirect_error(use_awaitable, ec));
         if (!ec) {
             co_await http::async_read_header(*conn->stream, conn->buffer, parser,
                                              asio::redirect_error(use_awaitable, ec));
         }
         if (!ec) co_return conn;
+        if (client.upstream_timed_out) ec = beast::error::timeout;
         conn->stream->close();
         if (client.gone || !conn->reused || parser.got_some() || is_timeout_code(ec)) {
             co_return tl::unexpected(exchange_failure(state, ec));
@@ -128,9 +130,10 @@ struct RelayOutcome {
     error_code upstream_error; ///< why the upstream side failed; empty when the client's did
 };
 
-awaitable<RelayOutcome> relay_response(ProxyState& state, ClientConn& client, UpstreamConn& up,
-                               ResponseParser& parser,
+awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<ClientConn>& client_ref,
+                                       UpstreamConn& up, ResponseParser& parser,
                                http::response_serializer<http::buffer_body>& sr, UsageMeter& meter) {
+    ClientConn& client = *client_ref;
     auto& body = parser.get().body();
     auto& buf = client.relay_buffer;
     error_code ec;
@@ -140,10 +143,12 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, ClientConn& client, Up
             body.data = buf.data();
             body.size = buf.size();
             if (header_sent) {
-                up.stream->tcp().expires_after(state.settings.upstream_idle_timeout);
+                set_deadline(client_ref, ClientConn::Phase::upstream,
+                             state.settings.upstream_idle_timeout);
                 co_await http::async_read_some(*up.stream, up.buffer, parser,
                                                asio::redirect_error(use_awaitable, ec));
                 if (ec == http::error::need_buffer) ec = {};
+                if (ec && client.upstream_timed_out) ec = beast::error::timeout;
                 if (ec) co_return RelayOutcome{false, ec};
             }
             drain_buffered_body(parser, up);
@@ -159,7 +164,7 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, ClientConn& client, Up
             body.size = 0;
             body.more = false;
         }
-        client.stream.expires_after(state.settings.upstream_idle_timeout);
+        set_deadline(client_ref, ClientConn::Phase::writing, state.settings.upstream_idle_timeout);
         if (!header_sent && body.size == 0 && body.more) {
             // Nothing to send with the header yet: send it alone, now (async_write would
             // report need_buffer before writing anything).
@@ -187,6 +192,7 @@ void report_upstream(const ProxyState& state, const Admission& admission, const 
 }
 
 void finish_exchange(ClientConn& client) {
+    clear_deadline(client);
     ++client.exchange;
     error_code ignored;
     client.stream.socket().cancel(ignored); // ends the hang-up watch
@@ -262,7 +268,7 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
                          : UsageMeter::Format::none);
     res.keep_alive(keep_alive);
     http::response_serializer<http::buffer_body> sr{res};
-    const auto relayed = co_await relay_response(st, *conn, **up, parser, sr, meter);
+    const auto relayed = co_await relay_response(st, conn, **up, parser, sr, meter);
     report_usage(st, meter, admission.group_folder);
     finish_exchange(*conn);
     if (!relayed.complete) {

@@ -13,6 +13,7 @@
 #include "nanoclaw/core/asio.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
@@ -65,17 +66,29 @@ private:
 /// One accepted client connection.
 struct ClientConn {
     explicit ClientConn(tcp::socket socket)
-        : stream(std::move(socket)), read_deadline(stream.get_executor()) {
+        : stream(std::move(socket)), deadline_timer(stream.get_executor()) {
         // Beast sizes each socket read by the buffer's spare room, and the parser empties the
         // buffer as it goes, so without room an agent's 60 KB request took ~120 reads of 512 B.
         buffer.reserve(64 * 1024);
     }
+    /// What the connection is waiting for; each phase has its own deadline and its own
+    /// action when that passes (deadline.cpp).
+    enum class Phase : std::uint8_t {
+        none,
+        reading,  ///< a request from the client: the read is cancelled, answered 408
+        upstream, ///< the upstream's answer: the upstream connection is closed (a timeout)
+        writing,  ///< the client taking the response: the client connection is closed
+    };
     beast::tcp_stream stream;
-    /// Request reads use their own timer that cancels (not closes) the socket, so the proxy can
-    /// still answer 408; tcp_stream's built-in timeout would close it first.
-    boost::asio::steady_timer read_deadline;
-    bool read_timed_out = false;
-    std::uint64_t read_generation = 0;
+    /// One timer for every deadline, re-armed lazily (set_deadline in exchange.hpp). The
+    /// stream's own per-operation timeout is not used on the request path.
+    boost::asio::steady_timer deadline_timer;
+    std::chrono::steady_clock::time_point due{};       ///< the current phase's deadline
+    std::chrono::steady_clock::time_point armed_for{}; ///< when the pending wait wakes
+    bool timer_armed = false;
+    Phase phase = Phase::none;
+    bool read_timed_out = false;     ///< the reading deadline passed (the read was cancelled)
+    bool upstream_timed_out = false; ///< the upstream deadline passed (it was closed)
     beast::flat_buffer buffer;
     std::vector<char> relay_buffer = std::vector<char>(32 * 1024);
     std::shared_ptr<UpstreamConn> upstream; ///< the exchange in flight, closed on stop()

@@ -41,28 +41,16 @@ std::optional<Rejection> rejection_for(const error_code& ec, bool got_bytes) {
     return Rejection{http::status::bad_request, "Bad Request"};
 }
 
-// Arms the request-read deadline; expiry cancels the pending read, which then reports
+// Gives the request read its deadline; expiry cancels the pending read, which then reports
 // operation_aborted with read_timed_out set.
 void arm_read_deadline(const std::shared_ptr<ClientConn>& conn, std::chrono::milliseconds limit) {
     conn->read_timed_out = false;
-    conn->stream.expires_never();
-    conn->read_deadline.expires_after(limit);
-    std::weak_ptr<ClientConn> weak = conn;
-    const auto generation = ++conn->read_generation;
-    conn->read_deadline.async_wait([weak, generation](const error_code& ec) {
-        auto c = weak.lock();
-        // A stale expiry (the read finished first) must not cancel later operations.
-        if (ec || !c || c->read_generation != generation) return;
-        c->read_timed_out = true;
-        error_code ignored;
-        c->stream.socket().cancel(ignored);
-    });
+    set_deadline(conn, ClientConn::Phase::reading, limit);
 }
 
-// Disarms the deadline and folds a deadline cancellation into beast's timeout error.
+// Ends the read's deadline and folds a deadline cancellation into beast's timeout error.
 error_code disarm_read_deadline(ClientConn& conn, error_code ec) {
-    conn.read_deadline.cancel();
-    ++conn.read_generation;
+    clear_deadline(conn);
     if (conn.read_timed_out && ec == boost::asio::error::operation_aborted) {
         return beast::error::timeout;
     }
@@ -159,6 +147,8 @@ awaitable<void> send_reply(ClientConn& conn, const ProxySettings& settings, http
     conn.stream.expires_after(settings.client_timeout);
     error_code ec;
     co_await http::async_write(conn.stream, res, asio::redirect_error(use_awaitable, ec));
+    // Requests that follow on this connection use the connection's deadlines, not this one.
+    conn.stream.expires_never();
 }
 
 awaitable<void> serve_client(std::shared_ptr<ProxyState> state, std::shared_ptr<ClientConn> conn) {

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Misbehaving clients get 400/408/413/431 and never disturb other clients (issue item 3).
+#include <chrono>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "fake_upstream.hpp"
@@ -74,6 +77,27 @@ TEST_F(ClientsTest, TruncatedBodyGets408) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 408);
     EXPECT_EQ(upstream_.request_count(), 0u);
+}
+
+// A body read's 300 ms limit is shorter than the 30 s keep-alive wait before it: the shorter
+// deadline must take over at once (the TestClient gives up after 10 s).
+TEST_F(ClientsTest, BodyDeadlineShorterThanKeepAliveStillApplies) {
+    ProxyHarness proxy(dotenv(), {{"CREDENTIAL_PROXY_CLIENT_TIMEOUT_MS", "300"},
+                                  {"CREDENTIAL_PROXY_KEEPALIVE_TIMEOUT_MS", "30000"}});
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    client.send(make_request("POST", run + "/v1/messages", "", "{}"));
+    auto first = client.read_response();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->status, 200);
+    // Long enough for the first deadline to lapse, so the timer waits on the keep-alive one.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    client.send("POST " + run + "/v1/messages HTTP/1.1\r\nHost: p\r\n"
+                "Content-Length: 50\r\n\r\n{\"partial\":");
+    auto second = client.read_response();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->status, 408);
+    EXPECT_EQ(upstream_.request_count(), 1u);
 }
 
 TEST_F(ClientsTest, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -201,6 +201,42 @@ TEST(StreamingTest, SilentUpstreamTimesOutWith504) {
     EXPECT_TRUE(upstream_saw_close.wait());
 }
 
+// The upstream deadline is an idle limit, renewed by every read: a stream that keeps talking
+// outlives it many times over; one that stops mid-body is cut after it and the upstream closed.
+TEST(StreamingTest, UpstreamIdleLimitRenewsWithEveryReadAndCutsAStall) {
+    Signal upstream_saw_close;
+    FakeUpstream upstream([&](UpstreamExchange& ex) {
+        auto req = ex.read_request();
+        if (!req) return;
+        ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 8; ++i) { // 8 x 100 ms: well past the 300 ms limit in all
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            ex.write(chunk("data: {\"n\":" + std::to_string(i) + "}\n\n"));
+        }
+        if (req->target == "/v1/complete") {
+            ex.write("0\r\n\r\n");
+            return;
+        }
+        if (ex.wait_for_close()) upstream_saw_close.notify(); // stalls mid-body
+    });
+    ProxyHarness proxy(dotenv_for(upstream), {{"CREDENTIAL_PROXY_UPSTREAM_IDLE_TIMEOUT_MS", "300"}});
+    const auto run = proxy.open_run("main");
+
+    auto whole = proxy.request(make_request("POST", run + "/v1/complete", "", "{}"));
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->status, 200);
+    EXPECT_NE(whole->body.find("{\"n\":7}"), std::string::npos) << whole->body;
+
+    TestClient client(proxy.port());
+    client.send(make_request("POST", run + "/v1/stall", "", "{}"));
+    const auto got = read_until(client, "no such text");
+    EXPECT_NE(got.find("{\"n\":7}"), std::string::npos);
+    EXPECT_EQ(got.find("0\r\n\r\n"), std::string::npos) << "a cut stream must not look complete";
+    EXPECT_TRUE(client.closed_by_peer());
+    EXPECT_TRUE(upstream_saw_close.wait());
+}
+
 TEST(StreamingTest, ClientHangUpCancelsTheUpstreamRequest) {
     Signal got_request;
     Signal upstream_saw_close;

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: MIT
 // The upstream side of one request: connection (pooled), request write, response header, then
 // the body streamed to the client buffer by buffer while usage is metered on the way.
+#include <array>
+#include <charconv>
 #include <limits>
+#include <string.h> // explicit_bzero
 
 #include <spdlog/spdlog.h>
 
 #include "nanoclaw/net/tls.hpp"
 #include "exchange.hpp"
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "nanoclaw/net/upstream_stream.hpp"
@@ -64,6 +67,23 @@ acquire_upstream(ProxyState& state, bool allow_pooled) {
     co_return *fresh;
 }
 
+// The request's header block as it goes upstream, fields in their order. Built flat because
+// Beast's serializer walks a ten-part gather list through layers of buffer adaptors, which cost
+// more per request than building the text. The caller wipes it after the write (it carries
+// the credential).
+std::string request_head(const Request& req) {
+    std::string head;
+    head.reserve(512);
+    head.append(to_std(req.method_string())).append(" ").append(to_std(req.target()));
+    head.append(" HTTP/1.1\r\n");
+    for (const auto& field : req) {
+        head.append(to_std(field.name_string())).append(": ").append(to_std(field.value()));
+        head.append("\r\n");
+    }
+    head.append("\r\n");
+    return head;
+}
+
 // Writes the request and reads the response header. A pooled connection that the upstream had
 // already closed fails before any response byte; that case is retried once on a fresh one.
 awaitable<tl::expected<std::shared_ptr<UpstreamConn>, UpstreamFailure>>
@@ -78,7 +98,10 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         error_code ec;
         client.upstream_timed_out = false;
         set_deadline(client_ref, ClientConn::Phase::upstream, state.settings.upstream_idle_timeout);
-        co_await http::async_write(*conn->stream, req, asio::redirect_error(use_awaitable, ec));
+        std::string head = request_head(req);
+        const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(req.body())};
+        co_await asio::async_write(*conn->stream, request, asio::redirect_error(use_awaitable, ec));
+        explicit_bzero(head.data(), head.size());
         if (!ec) {
             co_await http::async_read_header(*conn->stream, conn->buffer, parser,
                                              asio::redirect_error(use_awaitable, ec));
@@ -121,9 +144,29 @@ void drain_buffered_body(ResponseParser& parser, UpstreamConn& up) {
     }
 }
 
+// The response's header block for the client: status line and fields as the upstream sent
+// them (Connection already adjusted). Built flat for the same reason as request_head.
+void append_response_head(std::string& out, const http::response<http::buffer_body>& res) {
+    out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    out.append(std::to_string(res.result_int())).append(" ").append(to_std(res.reason()));
+    out.append("\r\n");
+    for (const auto& field : res) {
+        out.append(to_std(field.name_string())).append(": ").append(to_std(field.value()));
+        out.append("\r\n");
+    }
+    out.append("\r\n");
+}
+
+void append_chunk_size(std::string& out, std::size_t size) {
+    char hex[2 * sizeof(std::size_t)];
+    const auto end = std::to_chars(hex, hex + sizeof hex, size, 16).ptr;
+    out.append(hex, end).append("\r\n");
+}
+
 // Streams the response as it arrives (SSE included). The header goes out together with the body
 // bytes that came in the same upstream read, so a small JSON answer is one client write, not two;
-// when no body byte is there yet the header goes out alone at once (time to first byte).
+// when no body byte is there yet the header goes out alone at once (time to first byte). A
+// chunked upstream body is re-chunked per write; other bodies pass as they are.
 // An incomplete relay means the client connection must be dropped (the response is cut).
 struct RelayOutcome {
     bool complete = false;
@@ -131,14 +174,18 @@ struct RelayOutcome {
 };
 
 awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<ClientConn>& client_ref,
-                                       UpstreamConn& up, ResponseParser& parser,
-                               http::response_serializer<http::buffer_body>& sr, UsageMeter& meter) {
+                                       UpstreamConn& up, ResponseParser& parser, bool chunked,
+                                       UsageMeter& meter) {
     ClientConn& client = *client_ref;
     auto& body = parser.get().body();
     auto& buf = client.relay_buffer;
-    error_code ec;
+    std::string& out = client.write_buffer; // header and chunk-size lines
+    out.clear();
+    append_response_head(out, parser.get());
     bool header_sent = false;
-    do {
+    error_code ec;
+    for (;;) {
+        std::size_t got = 0;
         if (!parser.is_done()) {
             body.data = buf.data();
             body.size = buf.size();
@@ -152,32 +199,26 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<
                 if (ec) co_return RelayOutcome{false, ec};
             }
             drain_buffered_body(parser, up);
-            body.size = buf.size() - body.size;
-            // An empty buffer with a non-null pointer would be serialized as a zero-size chunk,
-            // which a chunked client reads as the end of the body.
-            body.data = body.size == 0 ? nullptr : buf.data();
-            body.more = !parser.is_done();
-            meter.feed(std::string_view(buf.data(), body.size));
-            if (body.size == 0 && body.more && header_sent) continue;
-        } else {
-            body.data = nullptr;
-            body.size = 0;
-            body.more = false;
+            got = buf.size() - body.size;
+            meter.feed(std::string_view(buf.data(), got));
         }
+        const bool done = parser.is_done();
+        if (got == 0 && !done && header_sent) continue;
+        std::string_view tail;
+        if (chunked) {
+            if (got > 0) append_chunk_size(out, got);
+            tail = got > 0 ? (done ? std::string_view("\r\n0\r\n\r\n") : std::string_view("\r\n"))
+                           : (done ? std::string_view("0\r\n\r\n") : std::string_view());
+        }
+        const std::array<asio::const_buffer, 3> parts{asio::buffer(out), asio::buffer(buf.data(), got),
+                                                      asio::buffer(tail.data(), tail.size())};
         set_deadline(client_ref, ClientConn::Phase::writing, state.settings.upstream_idle_timeout);
-        if (!header_sent && body.size == 0 && body.more) {
-            // Nothing to send with the header yet: send it alone, now (async_write would
-            // report need_buffer before writing anything).
-            co_await http::async_write_header(client.stream, sr,
-                                              asio::redirect_error(use_awaitable, ec));
-        } else {
-            co_await http::async_write(client.stream, sr, asio::redirect_error(use_awaitable, ec));
-        }
-        if (ec == http::error::need_buffer) ec = {};
+        co_await asio::async_write(client.stream, parts, asio::redirect_error(use_awaitable, ec));
         if (ec) co_return RelayOutcome{};
+        out.clear();
         header_sent = true;
-    } while (!parser.is_done() || !sr.is_done());
-    co_return RelayOutcome{true, {}};
+        if (done) co_return RelayOutcome{true, {}};
+    }
 }
 
 // Tells the daemon, but only about a run that is still live: a late answer to a run that has
@@ -267,8 +308,9 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
                          ? UsageMeter::format_for(to_std(res[http::field::content_type]))
                          : UsageMeter::Format::none);
     res.keep_alive(keep_alive);
-    http::response_serializer<http::buffer_body> sr{res};
-    const auto relayed = co_await relay_response(st, conn, **up, parser, sr, meter);
+    // A chunked body is re-chunked to the client; HEAD and bodyless answers carry none at all.
+    const bool chunked = !head && !bodyless_status(status) && parser.chunked();
+    const auto relayed = co_await relay_response(st, conn, **up, parser, chunked, meter);
     report_usage(st, meter, admission.group_folder);
     finish_exchange(*conn);
     if (!relayed.complete) {

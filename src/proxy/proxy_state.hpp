@@ -91,6 +91,7 @@ struct ClientConn {
     bool upstream_timed_out = false; ///< the upstream deadline passed (it was closed)
     beast::flat_buffer buffer;
     std::vector<char> relay_buffer = std::vector<char>(32 * 1024);
+    std::string write_buffer; ///< response header and chunk-size lines on their way out
     std::shared_ptr<UpstreamConn> upstream; ///< the exchange in flight, closed on stop()
     std::uint64_t exchange = 0;             ///< bumps per request; guards the disconnect watcher
     bool gone = false;                      ///< the client hung up mid-exchange

@@ -237,6 +237,29 @@ TEST(StreamingTest, UpstreamIdleLimitRenewsWithEveryReadAndCutsAStall) {
     EXPECT_TRUE(upstream_saw_close.wait());
 }
 
+// A HEAD answer has no body even when its header announces a chunked one: nothing may follow
+// the header, or the next response on the connection would start with a stray "0\r\n\r\n".
+TEST(StreamingTest, HeadAnswerWithChunkedHeaderSendsNoBody) {
+    FakeUpstream upstream([](UpstreamExchange& ex) {
+        auto req = ex.read_request();
+        if (!req) return;
+        ex.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+        if (!ex.read_request()) return;
+        ex.respond(200, "second", "Content-Type: text/plain\r\n");
+    });
+    ProxyHarness proxy(dotenv_for(upstream));
+    const auto run = proxy.open_run("main");
+    TestClient client(proxy.port());
+    client.send(make_request("HEAD", run + "/v1/models"));
+    const auto head = read_until(client, "\r\n\r\n");
+    EXPECT_NE(head.find("200 OK"), std::string::npos);
+    client.send(make_request("GET", run + "/v1/models"));
+    const auto next = read_until(client, "second");
+    EXPECT_EQ(next.rfind("HTTP/1.1 200", 0), 0u) << next;
+    EXPECT_NE(next.find("second"), std::string::npos);
+}
+
 TEST(StreamingTest, ClientHangUpCancelsTheUpstreamRequest) {
     Signal got_request;
     Signal upstream_saw_close;

@@ -5,6 +5,7 @@
 // decodes the keys and the few string values it needs.
 #include "usage_fields.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -20,13 +21,13 @@ class Collector {
 public:
     explicit Collector(UsageFields& out) : out_(out) {}
 
-    void key(std::string& k) { key_.swap(k); }
+    void key(std::string_view k) { key_ = key_of(k); }
     /// Where a string value under the current key is kept, or nullptr (then it is not decoded).
     std::string* string_target() {
         if (top() == Where::root) {
-            if (key_ == "type") return &out_.type;
-            if (key_ == "model") return &out_.model;
-        } else if (top() == Where::message && key_ == "model") {
+            if (key_ == Key::type) return &out_.type;
+            if (key_ == Key::model) return &out_.model;
+        } else if (top() == Where::message && key_ == Key::model) {
             return &out_.message_model;
         }
         return nullptr;
@@ -45,7 +46,7 @@ public:
         if (auto* into = count_target()) *into = std::nullopt;
         if (std::string* s = string_target()) s->clear();
         if (auto* usage = usage_for_key()) *usage = UsageFields::Usage{true, false, {}};
-        if (top() == Where::root && key_ == "message") {
+        if (top() == Where::root && key_ == Key::message) {
             out_.message_object = false;
             out_.message_model.clear();
             out_.message_usage = {};
@@ -56,11 +57,28 @@ public:
 
 private:
     enum class Where : std::uint8_t { root, message, usage, message_usage, other };
+    /// The keys that matter, told apart once per key instead of by string at every test.
+    enum class Key : std::uint8_t {
+        other, type, model, usage, message, input, output, cache_creation, cache_read
+    };
+
+    static Key key_of(std::string_view k) {
+        using namespace std::string_view_literals;
+        if (k == "type"sv) return Key::type;
+        if (k == "model"sv) return Key::model;
+        if (k == "usage"sv) return Key::usage;
+        if (k == "message"sv) return Key::message;
+        if (k == "input_tokens"sv) return Key::input;
+        if (k == "output_tokens"sv) return Key::output;
+        if (k == "cache_creation_input_tokens"sv) return Key::cache_creation;
+        if (k == "cache_read_input_tokens"sv) return Key::cache_read;
+        return Key::other;
+    }
 
     Where top() const { return stack_.empty() ? Where::other : stack_.back(); }
 
     UsageFields::Usage* usage_for_key() {
-        if (key_ != "usage") return nullptr;
+        if (key_ != Key::usage) return nullptr;
         if (top() == Where::root) return &out_.usage;
         if (top() == Where::message) return &out_.message_usage;
         return nullptr;
@@ -71,10 +89,13 @@ private:
                               : top() == Where::message_usage ? &out_.message_usage.counts
                                                               : nullptr;
         if (!counts) return nullptr;
-        if (key_ == "input_tokens") return &counts->input;
-        if (key_ == "output_tokens") return &counts->output;
-        if (key_ == "cache_creation_input_tokens") return &counts->cache_creation;
-        if (key_ == "cache_read_input_tokens") return &counts->cache_read;
+        switch (key_) {
+        case Key::input: return &counts->input;
+        case Key::output: return &counts->output;
+        case Key::cache_creation: return &counts->cache_creation;
+        case Key::cache_read: return &counts->cache_read;
+        default: return nullptr;
+        }
         return nullptr;
     }
 
@@ -85,7 +106,7 @@ private:
             *usage = UsageFields::Usage{true, true, {}};
             return top() == Where::root ? Where::usage : Where::message_usage;
         }
-        if (object && top() == Where::root && key_ == "message") {
+        if (object && top() == Where::root && key_ == Key::message) {
             out_.message_object = true;
             out_.message_model.clear();
             out_.message_usage = {};
@@ -97,7 +118,7 @@ private:
 
     UsageFields& out_;
     std::vector<Where> stack_;
-    std::string key_;
+    Key key_ = Key::other;
 };
 
 // ------------------------------------------------------------------ the scanner
@@ -119,6 +140,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
 }
+
+// Bytes a JSON string passes through as they are: not '"', '\\', a control byte or non-ASCII.
+constexpr auto k_plain = [] {
+    std::array<bool, 256> plain{};
+    for (int b = 0x20; b < 0x80; ++b) plain[static_cast<std::size_t>(b)] = b != '"' && b != '\\';
+    return plain;
+}();
 
 class Scanner {
 public:
@@ -287,11 +315,7 @@ private:
         ++i_;
         for (;;) {
             const auto run_start = i_;
-            while (i_ < s_.size()) {
-                const auto b = static_cast<unsigned char>(s_[i_]);
-                if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) break;
-                ++i_;
-            }
+            while (i_ < s_.size() && k_plain[static_cast<unsigned char>(s_[i_])]) ++i_;
             if (out) out->append(s_.data() + run_start, i_ - run_start);
             if (i_ >= s_.size()) return false;
             const auto b = static_cast<unsigned char>(s_[i_]);

@@ -200,7 +200,6 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<
             }
             drain_buffered_body(parser, up);
             got = buf.size() - body.size;
-            meter.feed(std::string_view(buf.data(), got));
         }
         const bool done = parser.is_done();
         if (got == 0 && !done && header_sent) continue;
@@ -215,6 +214,8 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<
         set_deadline(client_ref, ClientConn::Phase::writing, state.settings.upstream_idle_timeout);
         co_await asio::async_write(client.stream, parts, asio::redirect_error(use_awaitable, ec));
         if (ec) co_return RelayOutcome{};
+        // Metered once the bytes are on their way: the client does not wait for the count.
+        meter.feed(std::string_view(buf.data(), got));
         out.clear();
         header_sent = true;
         if (done) co_return RelayOutcome{true, {}};

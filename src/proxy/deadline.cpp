@@ -76,4 +76,10 @@ void set_deadline(const std::shared_ptr<ClientConn>& conn, ClientConn::Phase pha
 
 void clear_deadline(ClientConn& conn) { conn.phase = ClientConn::Phase::none; }
 
+void end_deadlines(ClientConn& conn) {
+    conn.phase = ClientConn::Phase::none;
+    conn.timer_armed = false;
+    conn.deadline_timer.cancel();
+}
+
 } // namespace nanoclaw::proxy

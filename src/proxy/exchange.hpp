@@ -36,6 +36,9 @@ void set_deadline(const std::shared_ptr<ClientConn>& conn, ClientConn::Phase pha
                   std::chrono::milliseconds limit);
 /// No deadline until the next set_deadline.
 void clear_deadline(ClientConn& conn);
+/// The connection is done: the timer's pending wait is cancelled, so nothing of the connection
+/// stays queued in the event loop until its deadline.
+void end_deadlines(ClientConn& conn);
 
 /// Writes a short complete response (text/plain unless `content_type` is empty).
 /// Failures are ignored: the client is going away anyway. `conn` is owned by the caller's frame.

@@ -159,6 +159,7 @@ awaitable<void> serve_client(std::shared_ptr<ProxyState> state, std::shared_ptr<
                                                          std::move(request->second));
         if (!keep_alive) break;
     }
+    end_deadlines(*conn);
     error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     conn->stream.close();

@@ -15,7 +15,7 @@ namespace nanoclaw::setup {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr const char* k_title = "SETUP_CONTAINER";
+constexpr const char* k_container_title = "SETUP_CONTAINER";
 
 std::string env_or(const core::EnvMap& env, const std::string& key, const std::string& fallback = {}) {
     const auto it = env.find(key);
@@ -50,7 +50,7 @@ struct Outcome {
 };
 
 int report(const SetupContext& ctx, const Outcome& o, int code, const std::string& error = {}) {
-    StatusBlock block(k_title);
+    StatusBlock block(k_container_title);
     block.add("RUNTIME", o.runtime).add("IMAGE", o.image).add("BUILD_OK", o.build_ok).add("TEST_OK", o.test_ok);
     block.add("STATUS", std::string(o.build_ok && o.test_ok ? "success" : "failed"));
     if (!error.empty()) block.add("ERROR", error);
@@ -71,7 +71,7 @@ std::string tail(const std::string& text, std::size_t lines) {
     return text.substr(at == 0 ? 0 : at + 1);
 }
 
-std::optional<std::string> flag_value(const std::vector<std::string>& args, const std::string& flag) {
+std::optional<std::string> container_flag(const std::vector<std::string>& args, const std::string& flag) {
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {
         if (args[i] == flag && !args[i + 1].empty()) return args[i + 1];
     }
@@ -88,7 +88,7 @@ std::string runtime_binary(const SetupContext& ctx, const std::string& runtime) 
 
 int container_step(const std::vector<std::string>& args, const SetupContext& ctx) {
     const SetupLog log(ctx.config.root, "container");
-    Outcome o{flag_value(args, "--runtime").value_or("unknown"), ctx.config.container_image};
+    Outcome o{container_flag(args, "--runtime").value_or("unknown"), ctx.config.container_image};
     if (o.runtime == "unknown") {
         log.line("no --runtime given (docker or apple-container)");
         return report(ctx, o, k_exit_bad_input, "missing_runtime_flag");

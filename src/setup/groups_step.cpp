@@ -22,7 +22,7 @@ namespace {
 
 constexpr std::int64_t k_default_limit = 30;
 
-std::optional<std::string> flag_value(const std::vector<std::string>& args, const std::string& flag) {
+std::optional<std::string> groups_flag(const std::vector<std::string>& args, const std::string& flag) {
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {
         if (args[i] == flag && !args[i + 1].empty()) return args[i + 1];
     }
@@ -81,7 +81,7 @@ int groups_step(const std::vector<std::string>& args, const SetupContext& ctx) {
 int groups_step(const std::vector<std::string>& args, const SetupContext& ctx, const GroupSyncOptions& options) {
     const SetupLog log(ctx.config.root, "groups");
     std::int64_t limit = k_default_limit;
-    if (const auto text = flag_value(args, "--limit")) {
+    if (const auto text = groups_flag(args, "--limit")) {
         // v1 parsed with parseInt ("10abc" is 10); a value with no number at all was an SQL error.
         const auto parsed = core::js_parse_int(*text);
         if (!parsed) throw std::runtime_error("--limit " + *text + " is not a number");

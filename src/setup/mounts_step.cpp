@@ -19,7 +19,7 @@ namespace nanoclaw::setup {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* k_title = "CONFIGURE_MOUNTS";
+constexpr const char* k_mounts_title = "CONFIGURE_MOUNTS";
 constexpr const char* k_empty = "{\n  \"allowedRoots\": [],\n  \"blockedPatterns\": [],\n  \"nonMainReadOnly\": true\n}\n";
 
 struct MountsArgs {
@@ -27,7 +27,7 @@ struct MountsArgs {
     std::optional<std::string> json;
 };
 
-MountsArgs parse_args(const std::vector<std::string>& args) {
+MountsArgs parse_mounts_args(const std::vector<std::string>& args) {
     MountsArgs m;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--empty") m.empty = true;
@@ -39,7 +39,7 @@ MountsArgs parse_args(const std::vector<std::string>& args) {
 
 int report(const SetupContext& ctx, const fs::path& file, const std::string& roots, const std::string& read_only,
            const std::string& status, const std::string& error, int code) {
-    StatusBlock block(k_title);
+    StatusBlock block(k_mounts_title);
     block.add("PATH", file.string()).add("ALLOWED_ROOTS", roots).add("NON_MAIN_READ_ONLY", read_only);
     block.add("STATUS", status);
     if (!error.empty()) block.add("ERROR", error);
@@ -63,7 +63,7 @@ std::optional<std::string> unsafe_root(const container::MountAllowlist& list, co
 
 int mounts_step(const std::vector<std::string>& args, const SetupContext& ctx) {
     const SetupLog log(ctx.config.root, "mounts");
-    const auto m = parse_args(args);
+    const auto m = parse_mounts_args(args);
     const fs::path file = ctx.config.mount_allowlist_path;
     std::error_code ec;
     if (fs::exists(file, ec) && !m.force) {

@@ -28,8 +28,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* k_title = "REGISTER_CHANNEL";
-constexpr const char* k_log_path = "logs/setup.log";
+constexpr const char* k_register_title = "REGISTER_CHANNEL";
+constexpr const char* k_register_log_path = "logs/setup.log";
 constexpr const char* k_default_name = "Andy";
 
 struct RegisterArgs {
@@ -42,7 +42,7 @@ struct RegisterArgs {
 
 // Every value flag needs a value that is not itself a flag: v1 took the next token blindly, so
 // `--jid --name X` registered the JID "--name". Other tokens are ignored, as in v1.
-tl::expected<RegisterArgs, std::string> parse_args(const std::vector<std::string>& args) {
+tl::expected<RegisterArgs, std::string> parse_register_args(const std::vector<std::string>& args) {
     RegisterArgs r;
     const std::map<std::string, std::string*> values{
         {"--jid", &r.jid},         {"--name", &r.name},
@@ -72,10 +72,10 @@ tl::expected<RegisterArgs, std::string> parse_args(const std::vector<std::string
 int fail(const SetupContext& ctx, const SetupLog& log, const std::string& error,
          const std::string& detail) {
     log.line("failed: " + error + ": " + detail);
-    ctx.out << StatusBlock(k_title)
+    ctx.out << StatusBlock(k_register_title)
                    .add("STATUS", std::string("failed"))
                    .add("ERROR", error)
-                   .add("LOG", std::string(k_log_path))
+                   .add("LOG", std::string(k_register_log_path))
                    .text();
     return k_exit_bad_input;
 }
@@ -179,7 +179,7 @@ std::optional<std::string> validate(const RegisterArgs& r) {
 
 int register_step(const std::vector<std::string>& args, const SetupContext& ctx) {
     const SetupLog log(ctx.config.root, "register");
-    const auto parsed = parse_args(args);
+    const auto parsed = parse_register_args(args);
     if (!parsed) return fail(ctx, log, "missing_flag_value", parsed.error());
     const auto& r = *parsed;
     if (auto error = validate(r)) {
@@ -211,7 +211,7 @@ int register_step(const std::vector<std::string>& args, const SetupContext& ctx)
     if (rename) rename_everywhere(ctx, r.assistant_name, log);
     log.line("done; a running daemon serves " + r.jid +
              " from its next message, without a restart");
-    ctx.out << StatusBlock(k_title)
+    ctx.out << StatusBlock(k_register_title)
                    .add("JID", r.jid)
                    .add("NAME", r.name)
                    .add("FOLDER", r.folder)
@@ -221,7 +221,7 @@ int register_step(const std::vector<std::string>& args, const SetupContext& ctx)
                    .add("ASSISTANT_NAME", r.assistant_name)
                    .add("NAME_UPDATED", rename)
                    .add("STATUS", std::string("success"))
-                   .add("LOG", std::string(k_log_path))
+                   .add("LOG", std::string(k_register_log_path))
                    .text();
     return k_exit_ok;
 }

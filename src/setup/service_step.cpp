@@ -32,8 +32,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr const char* k_title = "SETUP_SERVICE";
-constexpr const char* k_log_path = "logs/setup.log";
+constexpr const char* k_service_title = "SETUP_SERVICE";
+constexpr const char* k_service_log_path = "logs/setup.log";
 constexpr const char* k_system_dir = "/etc/systemd/system";
 
 struct Step {
@@ -46,7 +46,7 @@ struct Step {
         return it == ctx.env.end() ? std::string() : it->second;
     }
     StatusBlock block(const std::string& type) const {
-        StatusBlock b(k_title);
+        StatusBlock b(k_service_title);
         b.add("SERVICE_TYPE", type)
             .add("NODE_PATH", layout.daemon.string()) // v1's field name; now the daemon binary
             .add("PROJECT_PATH", layout.root.string());
@@ -56,13 +56,14 @@ struct Step {
         ctx.out << block("unknown")
                        .add("STATUS", std::string("failed"))
                        .add("ERROR", error)
-                       .add("LOG", std::string(k_log_path))
+                       .add("LOG", std::string(k_service_log_path))
                        .text();
         return k_exit_failed;
     }
     int succeeded(StatusBlock& b) const {
-        ctx.out
-            << b.add("STATUS", std::string("success")).add("LOG", std::string(k_log_path)).text();
+        ctx.out << b.add("STATUS", std::string("success"))
+                       .add("LOG", std::string(k_service_log_path))
+                       .text();
         return k_exit_ok;
     }
     // Runs a program from the context's PATH; its outcome goes to the log.

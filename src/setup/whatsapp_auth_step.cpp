@@ -27,7 +27,7 @@ namespace wa = channels::whatsapp;
 using Clock = BridgeClient::Clock;
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-constexpr const char* k_title = "AUTH_WHATSAPP";
+constexpr const char* k_auth_title = "AUTH_WHATSAPP";
 
 struct Files {
     fs::path auth_dir, status, qr_data, pairing_code, html;
@@ -40,7 +40,7 @@ struct Files {
 // AUTH_METHOD, AUTH_STATUS, the extra fields in the order given, STATUS, LOG (§11.1).
 void print_block(const SetupContext& ctx, const std::string& method, const std::string& auth_status,
                  const Fields& extra, const std::string& status) {
-    StatusBlock block(k_title);
+    StatusBlock block(k_auth_title);
     block.add("AUTH_METHOD", method).add("AUTH_STATUS", auth_status);
     for (const auto& [key, value] : extra)
         block.add(key, value);

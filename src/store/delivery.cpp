@@ -17,7 +17,7 @@ namespace {
 // the schema stays exactly v1's: {"<jid>": {"seq": n, "ts": "<ISO>"}, ...}.
 constexpr const char* k_cursor_key = "delivery_cursors";
 
-constexpr const char* k_upsert = R"SQL(
+constexpr const char* k_upsert_delivery = R"SQL(
 INSERT INTO messages (id, chat_jid, sender, sender_name, content, timestamp, is_from_me,
   is_bot_message, reply_to_message_id, reply_to_message_content, reply_to_sender_name)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -29,7 +29,7 @@ ON CONFLICT(id, chat_jid) DO UPDATE SET sender = excluded.sender,
   reply_to_sender_name = excluded.reply_to_sender_name)SQL";
 
 // The same visibility rules as v1's message queries (bot flag, "<prefix>:" backstop, non-empty).
-constexpr const char* k_visible =
+constexpr const char* k_visible_delivery =
     " AND is_bot_message = 0 AND content NOT LIKE ? AND content != '' AND content IS NOT NULL";
 
 StoredMessage read_stored(SQLite::Statement& row) {
@@ -42,7 +42,7 @@ std::int64_t Store::store_message_seq(const core::NewMessage& m,
                                       const std::optional<StateUpdate>& state) {
     return guarded("storing message " + m.id + " in " + m.chat_jid, [&] {
         SQLite::Transaction transaction(impl_->db);
-        auto q = impl_->query(k_upsert);
+        auto q = impl_->query(k_upsert_delivery);
         bind_message(*q, m);
         q->exec();
         auto id = impl_->query("SELECT rowid FROM messages WHERE id = ? AND chat_jid = ?");
@@ -63,7 +63,7 @@ std::vector<StoredMessage> Store::get_messages_after_seq(const std::string& chat
     return guarded("reading messages of " + chat_jid, [&] {
         auto q = impl_->query(
             std::string("SELECT rowid, * FROM messages WHERE rowid > ? AND chat_jid = ?") +
-            k_visible + " ORDER BY rowid LIMIT ?");
+            k_visible_delivery + " ORDER BY rowid LIMIT ?");
         q->bind(1, after);
         q->bind(2, chat_jid);
         q->bind(3, bot_prefix + ":%");
@@ -91,7 +91,7 @@ std::int64_t Store::seq_before_newest(const std::string& chat_jid, const std::st
                                       int count) {
     return guarded("locating recent messages of " + chat_jid, [&] {
         auto q = impl_->query(std::string("SELECT rowid FROM messages WHERE chat_jid = ?") +
-                              k_visible + " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
+                              k_visible_delivery + " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
         q->bind(1, chat_jid);
         q->bind(2, bot_prefix + ":%");
         q->bind(3, count);

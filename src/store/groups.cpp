@@ -11,7 +11,7 @@
 namespace nanoclaw::store {
 namespace {
 
-constexpr const char* k_upsert = R"SQL(
+constexpr const char* k_upsert_group = R"SQL(
 INSERT OR REPLACE INTO registered_groups (jid, name, folder, trigger_pattern, added_at,
   container_config, requires_trigger, is_main)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?))SQL";
@@ -80,7 +80,7 @@ void Store::set_registered_group(const std::string& jid, const core::RegisteredG
         throw core::InvalidGroupFolder(invalid_folder_message(jid, group.folder));
     }
     guarded("registering group " + jid, [&] {
-        auto q = impl_->query(k_upsert);
+        auto q = impl_->query(k_upsert_group);
         bind_group(*q, jid, group);
         q->exec();
     });
@@ -104,7 +104,7 @@ tl::expected<void, std::string> Store::register_group_checked(const std::string&
                                            owner->getColumn(0).getString());
             }
         }
-        auto q = impl_->query(k_upsert);
+        auto q = impl_->query(k_upsert_group);
         bind_group(*q, jid, group);
         q->exec();
         transaction.commit();

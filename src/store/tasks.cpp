@@ -14,7 +14,7 @@ constexpr const char* k_task_columns =
     "SELECT id, group_folder, chat_jid, prompt, script, schedule_type, schedule_value, "
     "context_mode, next_run, last_run, last_result, status, created_at FROM scheduled_tasks ";
 
-constexpr const char* k_insert = R"SQL(
+constexpr const char* k_insert_task = R"SQL(
 INSERT INTO scheduled_tasks (id, group_folder, chat_jid, prompt, script, schedule_type,
   schedule_value, context_mode, next_run, status, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))SQL";
@@ -81,7 +81,7 @@ Assignments assignments_for(const TaskUpdate& u) {
 
 void Store::create_task(const core::ScheduledTask& t) {
     guarded("creating task " + t.id, [&] {
-        auto q = impl_->query(k_insert);
+        auto q = impl_->query(k_insert_task);
         q->bind(1, t.id);
         q->bind(2, t.group_folder);
         q->bind(3, t.chat_jid);

@@ -42,26 +42,26 @@ std::optional<std::uint64_t> non_negative_integer(const nlohmann::json* value) {
     return std::nullopt;
 }
 
-const nlohmann::json* member(const nlohmann::json& object, const char* key) {
+// A member that is present, null included (mapping.cpp's member() skips nulls).
+const nlohmann::json* find_member(const nlohmann::json& object, const char* key) {
     const auto it = object.find(key);
     return it == object.end() ? nullptr : &*it;
 }
 
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool equals_ascii_ci(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
+    const auto lower = [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    };
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
 // The text an entity covers, or nullopt for an entity that does not describe a valid range.
 std::optional<std::string_view> covered_text(std::string_view text, const nlohmann::json& entity) {
-    const auto offset = non_negative_integer(member(entity, "offset"));
-    const auto length = non_negative_integer(member(entity, "length"));
+    const auto offset = non_negative_integer(find_member(entity, "offset"));
+    const auto length = non_negative_integer(find_member(entity, "length"));
     if (!offset || !length || *length > UINT64_MAX - *offset) return std::nullopt;
     const auto begin = byte_offset_of_unit(text, *offset);
     const auto end = byte_offset_of_unit(text, *offset + *length);
@@ -73,7 +73,7 @@ bool mentions_bot(std::string_view text, const nlohmann::json& entities, std::st
     if (!entities.is_array()) return false;
     for (const auto& entity : entities) {
         if (!entity.is_object()) continue;
-        const auto* type = member(entity, "type");
+        const auto* type = find_member(entity, "type");
         if (type == nullptr || !type->is_string() ||
             type->get_ref<const std::string&>() != "mention")
             continue;

@@ -63,10 +63,10 @@ struct BridgeProcess::State {
 
 namespace {
 
-using StatePtr = std::shared_ptr<BridgeProcess::State>;
+using ProcessStatePtr = std::shared_ptr<BridgeProcess::State>;
 constexpr std::size_t k_max_stderr_line = 16 * 1024;
 
-awaitable<void> read_stdout(StatePtr s) {
+awaitable<void> read_stdout(ProcessStatePtr s) {
     LineSplitter lines(k_max_bridge_line);
     std::array<char, 64 * 1024> buf{};
     for (;;) {
@@ -79,7 +79,7 @@ awaitable<void> read_stdout(StatePtr s) {
     s->stdout_done.cancel();
 }
 
-awaitable<void> read_stderr(StatePtr s) {
+awaitable<void> read_stderr(ProcessStatePtr s) {
     LineSplitter lines(k_max_stderr_line);
     std::array<char, 16 * 1024> buf{};
     const auto too_long = [s](std::size_t n) {
@@ -95,7 +95,7 @@ awaitable<void> read_stderr(StatePtr s) {
 
 // The exit is reported after the last stdout line: events printed just before exiting count.
 // A grandchild holding stdout open gets one second, then the pipes are closed.
-awaitable<void> watch_exit(StatePtr s) {
+awaitable<void> watch_exit(ProcessStatePtr s) {
     const auto code = co_await s->child.wait_exit();
     if (!s->stdout_eof) {
         s->stdout_done.expires_after(std::chrono::seconds(1));
@@ -108,7 +108,7 @@ awaitable<void> watch_exit(StatePtr s) {
     s->exited.cancel();
 }
 
-awaitable<void> drain_writes(StatePtr s) {
+awaitable<void> drain_writes(ProcessStatePtr s) {
     while (!s->writes.empty()) {
         auto line = std::move(s->writes.front());
         s->writes.pop_front();
@@ -120,19 +120,19 @@ awaitable<void> drain_writes(StatePtr s) {
     s->writing = false;
 }
 
-void kick_writes(const StatePtr& s) {
+void kick_writes(const ProcessStatePtr& s) {
     if (s->writing || s->writes.empty()) return;
     s->writing = true;
     core::spawn(s->io.get_executor(), "whatsapp bridge stdin", drain_writes(s));
 }
 
-awaitable<void> cancel_on_exit(StatePtr s, std::shared_ptr<asio::steady_timer> timer) {
+awaitable<void> cancel_on_exit(ProcessStatePtr s, std::shared_ptr<asio::steady_timer> timer) {
     boost::system::error_code ec;
     co_await s->exited.async_wait(asio::redirect_error(use_awaitable, ec));
     timer->cancel();
 }
 
-awaitable<bool> wait_exited(StatePtr s, std::chrono::milliseconds limit) {
+awaitable<bool> wait_exited(ProcessStatePtr s, std::chrono::milliseconds limit) {
     if (s->finished) co_return true;
     auto timer = std::make_shared<asio::steady_timer>(s->io, limit);
     // Whichever comes first: the exit (cancels `exited`) or the limit.

@@ -4,7 +4,8 @@
 // parsing, no admission, no rewriting and no timeouts (one thread, epoll, level-triggered).
 // Same command line as proxy_standalone, so the harness can run it as PORT_PROXY_BIN:
 // `null_relay <root> <port>` reads ANTHROPIC_BASE_URL's port from <root>/.env (the upstream must
-// be http://127.0.0.1:<port>), prints an empty run prefix and relays until killed.
+// be http://127.0.0.1:<port>), prints a run prefix (`/r/null-relay`, passed on untouched: the
+// harness's mock answers by query, whatever the path) and relays until killed.
 // What it measures: the CPU and req/s left for the proxy after the kernel's share of two
 // loopback hops; not a proxy to use.
 #include <arpa/inet.h>
@@ -61,7 +62,7 @@ int main(int argc, char** argv) {
         std::perror("null_relay: listen");
         return 1;
     }
-    std::cout << std::endl; // the empty run prefix
+    std::cout << "/r/null-relay" << std::endl;
     const int ep = ::epoll_create1(0);
     auto watch = [ep](int fd) {
         epoll_event ev{};

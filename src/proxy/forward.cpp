@@ -94,7 +94,6 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         if (!up) co_return up;
         auto conn = *up;
         client.upstream = conn;
-        watch_for_hangup(client_ref, conn);
         error_code ec;
         client.upstream_timed_out = false;
         set_deadline(client_ref, ClientConn::Phase::upstream, state.settings.upstream_idle_timeout);
@@ -102,6 +101,9 @@ send_request(ProxyState& state, ClientConn& client, const std::shared_ptr<Client
         const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(req.body())};
         co_await asio::async_write(*conn->stream, request, asio::redirect_error(use_awaitable, ec));
         explicit_bzero(head.data(), head.size());
+        // Armed once the request is out: its first receive (a syscall) then overlaps the
+        // upstream's work instead of delaying the request.
+        watch_for_hangup(client_ref, conn);
         if (!ec) {
             co_await http::async_read_header(*conn->stream, conn->buffer, parser,
                                              asio::redirect_error(use_awaitable, ec));

@@ -3,25 +3,28 @@
 #   1. C++ unit + integration tests (dev preset: Debug, -Werror)
 #   2. the same under AddressSanitizer + UBSan (asan preset), then each libFuzzer harness for 60 s
 #   3. agent-runner / MCP server / WhatsApp bridge / mock API tests (node's test runner)
-#   4. the container end-to-end tests against a real Docker engine and a mock Anthropic API
+#   4. the benchmark report end to end (scripts/bench.sh --quick --no-docker: the bench preset's
+#      unity build, every benchmark, the report) and the report script's own tests
+#   5. the container end-to-end tests against a real Docker engine and a mock Anthropic API
 # The agent images are built in the background while C++ compiles (that work is mostly I/O).
-# Options: --quick (only step 1), --no-e2e (skip step 4), --no-asan (skip step 2),
-# --no-fuzz (skip the fuzzing in step 2).
+# Options: --quick (only step 1), --no-e2e (skip step 5), --no-asan (skip step 2),
+# --no-fuzz (skip the fuzzing in step 2), --no-bench (skip step 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 
-quick=0 e2e=1 asan=1 fuzz=1
+quick=0 e2e=1 asan=1 fuzz=1 bench=1
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-e2e) e2e=0 ;;
     --no-asan) asan=0 ;;
     --no-fuzz) fuzz=0 ;;
+    --no-bench) bench=0 ;;
     *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
-[ "$quick" = 1 ] && { e2e=0; asan=0; fuzz=0; }
+[ "$quick" = 1 ] && { e2e=0; asan=0; fuzz=0; bench=0; }
 
 # ccache: key on paths relative to the checkout, so another clone of the same tree hits the cache.
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
@@ -66,6 +69,14 @@ if [ "$quick" = 0 ]; then
   (cd container/agent-runner && npm ci --no-audit --no-fund && npm test)
   (cd channels/whatsapp-bridge && npm ci --no-audit --no-fund && npm test)
   node --test tests/mock-anthropic/test/
+fi
+
+if [ "$bench" = 1 ]; then
+  # Short runs (numbers not worth quoting): proves the benchmark build (a unity build no other
+  # step compiles) and every benchmark still run and the report is written.
+  step "benchmark report (bench.sh --quick --no-docker)"
+  python3 bench/report/test_make_report.py
+  bash scripts/bench.sh --quick --no-docker --out "$root/build/bench-report"
 fi
 
 if [ "$e2e" = 1 ]; then

@@ -170,6 +170,8 @@ void append_chunk_size(std::string& out, std::size_t size) {
 // when no body byte is there yet the header goes out alone at once (time to first byte). A
 // chunked upstream body is re-chunked per write; other bodies pass as they are.
 // An incomplete relay means the client connection must be dropped (the response is cut).
+constexpr std::size_t k_first_body_bytes = 4096;
+
 struct RelayOutcome {
     bool complete = false;
     error_code upstream_error; ///< why the upstream side failed; empty when the client's did
@@ -190,7 +192,11 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<
         std::size_t got = 0;
         if (!parser.is_done()) {
             body.data = buf.data();
-            body.size = buf.size();
+            // The header's write takes at most k_first_body_bytes of body along: a small answer
+            // still goes out whole in one write, a large burst does not hold the first byte back
+            // while tens of kilobytes are parsed and copied (the rest follows from the buffer).
+            body.size = header_sent ? buf.size() : std::min(buf.size(), k_first_body_bytes);
+            const std::size_t room = body.size;
             if (header_sent) {
                 set_deadline(client_ref, ClientConn::Phase::upstream,
                              state.settings.upstream_idle_timeout);
@@ -201,7 +207,7 @@ awaitable<RelayOutcome> relay_response(ProxyState& state, const std::shared_ptr<
                 if (ec) co_return RelayOutcome{false, ec};
             }
             drain_buffered_body(parser, up);
-            got = buf.size() - body.size;
+            got = room - body.size;
         }
         const bool done = parser.is_done();
         if (got == 0 && !done && header_sent) continue;

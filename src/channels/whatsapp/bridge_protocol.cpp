@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "nanoclaw/channels/whatsapp/bridge_protocol.hpp"
 
+#include <climits>
+#include <cstdint>
 #include <functional>
 #include <map>
 
@@ -29,14 +31,26 @@ struct Fields {
         }
         return it->get<std::string>();
     }
+    // Past INT64_MAX nlohmann keeps the number as unsigned, and reading it as int64 would wrap
+    // to a negative id: such a value is refused like any other wrong one.
     std::int64_t integer(const char* key) {
         const auto it = j.find(key);
         if (it == j.end() || it->is_null()) return 0;
-        if (!it->is_number_integer()) {
+        if (!it->is_number_integer() ||
+            (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
             fail(key, "an integer");
             return 0;
         }
         return it->get<std::int64_t>();
+    }
+    // An integer that must fit an int (a disconnect reason code).
+    int small_integer(const char* key) {
+        const auto value = integer(key);
+        if (value < INT_MIN || value > INT_MAX) {
+            fail(key, "an integer");
+            return 0;
+        }
+        return static_cast<int>(value);
     }
     bool boolean(const char* key) {
         const auto it = j.find(key);
@@ -121,7 +135,7 @@ const std::map<std::string, Reader, std::less<>>& readers() {
         {"qr", [](Fields& f) { return f.done(QrEvent{f.str("data")}); }},
         {"pairing_code", [](Fields& f) { return f.done(PairingCodeEvent{f.str("code")}); }},
         {"connected", connected_event},
-        {"disconnected", [](Fields& f) { return f.done(DisconnectedEvent{static_cast<int>(f.integer("reason")), f.str("message")}); }},
+        {"disconnected", [](Fields& f) { return f.done(DisconnectedEvent{f.small_integer("reason"), f.str("message")}); }},
         {"message", message_event},
         {"lid_mapping", [](Fields& f) { return f.done(LidMappingEvent{f.str("lid"), f.str("pn")}); }},
         {"groups", groups_event},

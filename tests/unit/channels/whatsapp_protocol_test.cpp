@@ -115,6 +115,17 @@ TEST(WhatsAppProtocolTest, TimestampOutOfRangeIsRefused) {
               9223372036);
 }
 
+// A number past INT64_MAX used to wrap to a negative request id, and a reason past INT_MAX was
+// truncated to another code: both are refused now.
+TEST(WhatsAppProtocolTest, IntegersOutOfRangeAreRefused) {
+    EXPECT_EQ(error_of(R"({"type":"sent","request_id":9223372036854775808,"id":"m"})"),
+              "field request_id is not an integer");
+    EXPECT_EQ(error_of(R"({"type":"disconnected","reason":4294967697})"), "field reason is not an integer");
+    EXPECT_EQ(parsed<SentEvent>(R"({"type":"sent","request_id":9223372036854775807,"id":"m"})").request_id,
+              INT64_MAX);
+    EXPECT_EQ(parsed<DisconnectedEvent>(R"({"type":"disconnected","reason":-1})").reason, -1);
+}
+
 TEST(WhatsAppProtocolTest, CommandsAreSingleLines) {
     EXPECT_EQ(encode_connect(), "{\"cmd\":\"connect\"}\n");
     EXPECT_EQ(encode_shutdown(), "{\"cmd\":\"shutdown\"}\n");

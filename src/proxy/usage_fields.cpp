@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "nanoclaw/core/unicode.hpp"
+
 namespace nanoclaw::proxy {
 namespace {
 
@@ -378,33 +380,13 @@ private:
         return true;
     }
 
-    // One well-formed UTF-8 sequence of 2-4 bytes (RFC 3629: no overlongs, no surrogates,
-    // nothing past U+10FFFF).
+    // One well-formed non-ASCII UTF-8 sequence (RFC 3629: no overlongs, no surrogates, nothing
+    // past U+10FFFF), as the project's decoder reads it.
     bool utf8_sequence(std::string* out) {
-        const auto start = i_;
-        const auto b0 = static_cast<unsigned char>(s_[i_]);
-        int more = 0;
-        unsigned char lo = 0x80, hi = 0xBF; // the allowed range of the second byte
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            more = 1;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            more = 2;
-            if (b0 == 0xE0) lo = 0xA0;
-            if (b0 == 0xED) hi = 0x9F;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            more = 3;
-            if (b0 == 0xF0) lo = 0x90;
-            if (b0 == 0xF4) hi = 0x8F;
-        } else {
-            return false;
-        }
-        if (s_.size() - i_ <= static_cast<std::size_t>(more)) return false;
-        for (int k = 1; k <= more; ++k) {
-            const auto b = static_cast<unsigned char>(s_[i_ + static_cast<std::size_t>(k)]);
-            if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
-        }
-        i_ += static_cast<std::size_t>(more) + 1;
-        if (out) out->append(s_.data() + start, i_ - start);
+        const auto unit = core::unicode::decode_utf8(s_, i_);
+        if (unit.code_point >= core::unicode::k_malformed_base) return false;
+        if (out) out->append(s_.substr(i_, unit.length));
+        i_ += unit.length;
         return true;
     }
 

@@ -101,7 +101,7 @@ void UsageMeter::on_event_data(std::string_view data) {
     if (event->type == "message_start" && event->message_object) {
         if (usage_.model.empty()) usage_.model = event->message_model;
         if (apply_usage(event->message_usage, usage_)) seen_ = true;
-    } else if (event->type == "message_delta" && event->usage.present) {
+    } else if (event->type == "message_delta") {
         if (apply_usage(event->usage, usage_)) seen_ = true;
     }
 }
@@ -110,9 +110,9 @@ std::optional<UsageRecord> UsageMeter::finish() {
     if (format_ == Format::json && !overflow_ && !pending_.empty()) {
         const auto body = read_usage_fields(pending_);
         std::string().swap(pending_);
-        if (body && body->usage.present) {
+        if (body && apply_usage(body->usage, usage_)) {
+            seen_ = true;
             usage_.model = body->model;
-            if (apply_usage(body->usage, usage_)) seen_ = true;
         }
     } else if (format_ == Format::sse && !data_.empty()) {
         on_event_data(data_); // a final event without its blank line

@@ -47,7 +47,7 @@ public:
     void other_value() {
         if (auto* into = count_target()) *into = std::nullopt;
         if (std::string* s = string_target()) s->clear();
-        if (auto* usage = usage_for_key()) *usage = UsageFields::Usage{true, false, {}};
+        if (auto* usage = usage_for_key()) *usage = UsageFields::Usage{};
         if (top() == Where::root && key_ == Key::message) {
             out_.message_object = false;
             out_.message_model.clear();
@@ -105,7 +105,7 @@ private:
     Where entered(bool object) {
         if (stack_.empty()) return object ? Where::root : Where::other;
         if (auto* usage = usage_for_key(); usage && object) {
-            *usage = UsageFields::Usage{true, true, {}};
+            *usage = UsageFields::Usage{true, {}};
             return top() == Where::root ? Where::usage : Where::message_usage;
         }
         if (object && top() == Where::root && key_ == Key::message) {

@@ -22,8 +22,7 @@ struct UsageCounts {
 /// value is not a string reads as empty.
 struct UsageFields {
     struct Usage {
-        bool present = false; ///< the key was there, with any value
-        bool object = false;  ///< ... and the value was an object
+        bool object = false; ///< the key was there and its value was an object
         UsageCounts counts;
         bool operator==(const Usage&) const = default;
     };

@@ -30,9 +30,8 @@ std::optional<std::int64_t> count_field(const json& usage, const char* key) {
 
 UsageFields::Usage usage_field(const json& object) {
     const auto it = object.find("usage");
-    if (it == object.end()) return {};
-    if (!it->is_object()) return {true, false, {}};
-    return {true, true,
+    if (it == object.end() || !it->is_object()) return {};
+    return {true,
             {count_field(*it, "input_tokens"), count_field(*it, "output_tokens"),
              count_field(*it, "cache_creation_input_tokens"), count_field(*it, "cache_read_input_tokens")}};
 }

@@ -67,20 +67,25 @@ acquire_upstream(ProxyState& state, bool allow_pooled) {
     co_return *fresh;
 }
 
-// The request's header block as it goes upstream, fields in their order. Built flat because
-// Beast's serializer walks a ten-part gather list through layers of buffer adaptors, which cost
-// more per request than building the text. The caller wipes it after the write (it carries
-// the credential).
+// Header blocks are built flat because Beast's serializer walks a ten-part gather list through
+// layers of buffer adaptors, which cost more per request than building the text.
+// Appends every field in its order and the blank line that ends the header.
+void append_fields(std::string& out, const http::fields& fields) {
+    for (const auto& field : fields) {
+        out.append(to_std(field.name_string())).append(": ").append(to_std(field.value()));
+        out.append("\r\n");
+    }
+    out.append("\r\n");
+}
+
+// The request's header block as it goes upstream. The caller wipes it after the write (it
+// carries the credential).
 std::string request_head(const Request& req) {
     std::string head;
     head.reserve(512);
     head.append(to_std(req.method_string())).append(" ").append(to_std(req.target()));
     head.append(" HTTP/1.1\r\n");
-    for (const auto& field : req) {
-        head.append(to_std(field.name_string())).append(": ").append(to_std(field.value()));
-        head.append("\r\n");
-    }
-    head.append("\r\n");
+    append_fields(head, req.base());
     return head;
 }
 
@@ -147,16 +152,12 @@ void drain_buffered_body(ResponseParser& parser, UpstreamConn& up) {
 }
 
 // The response's header block for the client: status line and fields as the upstream sent
-// them (Connection already adjusted). Built flat for the same reason as request_head.
+// them (Connection already adjusted).
 void append_response_head(std::string& out, const http::response<http::buffer_body>& res) {
     out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
     out.append(std::to_string(res.result_int())).append(" ").append(to_std(res.reason()));
     out.append("\r\n");
-    for (const auto& field : res) {
-        out.append(to_std(field.name_string())).append(": ").append(to_std(field.value()));
-        out.append("\r\n");
-    }
-    out.append("\r\n");
+    append_fields(out, res.base());
 }
 
 void append_chunk_size(std::string& out, std::size_t size) {
@@ -165,13 +166,14 @@ void append_chunk_size(std::string& out, std::size_t size) {
     out.append(hex, end).append("\r\n");
 }
 
+// The header's write takes at most this much body along (see relay_response).
+constexpr std::size_t k_first_body_bytes = 4096;
+
 // Streams the response as it arrives (SSE included). The header goes out together with the body
 // bytes that came in the same upstream read, so a small JSON answer is one client write, not two;
 // when no body byte is there yet the header goes out alone at once (time to first byte). A
 // chunked upstream body is re-chunked per write; other bodies pass as they are.
 // An incomplete relay means the client connection must be dropped (the response is cut).
-constexpr std::size_t k_first_body_bytes = 4096;
-
 struct RelayOutcome {
     bool complete = false;
     error_code upstream_error; ///< why the upstream side failed; empty when the client's did
@@ -309,16 +311,17 @@ awaitable<bool> forward_request(std::shared_ptr<ProxyState> state, std::shared_p
         report_upstream(st, admission, *event);
     }
     const bool upstream_reusable = parser.keep_alive();
+    // HEAD and bodyless answers carry no body at all, whatever their header announces.
+    const bool has_body = !head && !bodyless_status(status);
     // Without a length or chunking the body ends at EOF, so the client must see the close too.
-    const bool eof_framed = !head && !bodyless_status(status) && !parser.chunked() &&
-                            !parser.content_length();
+    const bool eof_framed = has_body && !parser.chunked() && !parser.content_length();
     const bool keep_alive = client_keep_alive && !eof_framed;
     UsageMeter meter(status >= 200 && status < 300
                          ? UsageMeter::format_for(to_std(res[http::field::content_type]))
                          : UsageMeter::Format::none);
     res.keep_alive(keep_alive);
-    // A chunked body is re-chunked to the client; HEAD and bodyless answers carry none at all.
-    const bool chunked = !head && !bodyless_status(status) && parser.chunked();
+    // A chunked body is re-chunked to the client.
+    const bool chunked = has_body && parser.chunked();
     const auto relayed = co_await relay_response(st, conn, **up, parser, chunked, meter);
     report_usage(st, meter, admission.group_folder);
     finish_exchange(*conn);

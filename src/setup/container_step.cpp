@@ -10,6 +10,7 @@
 #include "nanoclaw/setup/setup.hpp"
 #include "nanoclaw/setup/status_block.hpp"
 #include "setup_log.hpp"
+#include "step_args.hpp"
 
 namespace nanoclaw::setup {
 namespace {
@@ -54,7 +55,7 @@ int report(const SetupContext& ctx, const Outcome& o, int code, const std::strin
     block.add("RUNTIME", o.runtime).add("IMAGE", o.image).add("BUILD_OK", o.build_ok).add("TEST_OK", o.test_ok);
     block.add("STATUS", std::string(o.build_ok && o.test_ok ? "success" : "failed"));
     if (!error.empty()) block.add("ERROR", error);
-    block.add("LOG", std::string("logs/setup.log"));
+    block.add("LOG", std::string(k_setup_log_path));
     ctx.out << block.text();
     return code;
 }
@@ -71,13 +72,6 @@ std::string tail(const std::string& text, std::size_t lines) {
     return text.substr(at == 0 ? 0 : at + 1);
 }
 
-std::optional<std::string> container_flag(const std::vector<std::string>& args, const std::string& flag) {
-    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-        if (args[i] == flag && !args[i + 1].empty()) return args[i + 1];
-    }
-    return std::nullopt;
-}
-
 // The binary for --runtime: the configured CONTAINER_RUNTIME_BIN when the daemon runs docker too.
 std::string runtime_binary(const SetupContext& ctx, const std::string& runtime) {
     if (runtime == "apple-container") return "container";
@@ -88,7 +82,7 @@ std::string runtime_binary(const SetupContext& ctx, const std::string& runtime) 
 
 int container_step(const std::vector<std::string>& args, const SetupContext& ctx) {
     const SetupLog log(ctx.config.root, "container");
-    Outcome o{container_flag(args, "--runtime").value_or("unknown"), ctx.config.container_image};
+    Outcome o{flag_value(args, "--runtime").value_or("unknown"), ctx.config.container_image};
     if (o.runtime == "unknown") {
         log.line("no --runtime given (docker or apple-container)");
         return report(ctx, o, k_exit_bad_input, "missing_runtime_flag");

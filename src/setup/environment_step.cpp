@@ -43,7 +43,7 @@ int environment_step(const std::vector<std::string>& /*args*/, const SetupContex
         .add("HAS_AUTH", non_empty_directory(ctx.config.store_dir / "auth"))
         .add("HAS_REGISTERED_GROUPS", has_registered_groups(ctx))
         .add("STATUS", std::string("success"))
-        .add("LOG", std::string("logs/setup.log"));
+        .add("LOG", std::string(k_setup_log_path));
     ctx.out << block.text();
     return k_exit_ok;
 }

@@ -14,6 +14,7 @@
 #include "nanoclaw/setup/status_block.hpp"
 #include "nanoclaw/setup/whatsapp.hpp"
 #include "setup_log.hpp"
+#include "step_args.hpp"
 #include "store_probe.hpp"
 #include "whatsapp_group_sync.hpp"
 
@@ -21,13 +22,6 @@ namespace nanoclaw::setup {
 namespace {
 
 constexpr std::int64_t k_default_limit = 30;
-
-std::optional<std::string> groups_flag(const std::vector<std::string>& args, const std::string& flag) {
-    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-        if (args[i] == flag && !args[i + 1].empty()) return args[i + 1];
-    }
-    return std::nullopt;
-}
 
 // One line per group; a line break in a name would split the line, so it becomes a space.
 std::string list_line(const std::string& jid, std::string name) {
@@ -81,7 +75,7 @@ int groups_step(const std::vector<std::string>& args, const SetupContext& ctx) {
 int groups_step(const std::vector<std::string>& args, const SetupContext& ctx, const GroupSyncOptions& options) {
     const SetupLog log(ctx.config.root, "groups");
     std::int64_t limit = k_default_limit;
-    if (const auto text = groups_flag(args, "--limit")) {
+    if (const auto text = flag_value(args, "--limit")) {
         // v1 parsed with parseInt ("10abc" is 10); a value with no number at all was an SQL error.
         const auto parsed = core::js_parse_int(*text);
         if (!parsed) throw std::runtime_error("--limit " + *text + " is not a number");
@@ -98,7 +92,7 @@ int groups_step(const std::vector<std::string>& args, const SetupContext& ctx, c
                        .add("GROUPS_IN_DB", std::to_string(whatsapp_group_count(db_file)))
                        .add("REASON", std::string("whatsapp_not_configured"))
                        .add("STATUS", std::string("success"))
-                       .add("LOG", std::string("logs/setup.log"))
+                       .add("LOG", std::string(k_setup_log_path))
                        .text();
         return k_exit_ok;
     }
@@ -116,7 +110,7 @@ int groups_step(const std::vector<std::string>& args, const SetupContext& ctx, c
                        .add("GROUPS_IN_DB", std::to_string(whatsapp_group_count(db_file)))
                        .add("REASON", std::string("daemon_running"))
                        .add("STATUS", std::string("success"))
-                       .add("LOG", std::string("logs/setup.log"))
+                       .add("LOG", std::string(k_setup_log_path))
                        .text();
         return k_exit_ok;
     }
@@ -134,7 +128,7 @@ int groups_step(const std::vector<std::string>& args, const SetupContext& ctx, c
         .add("GROUPS_IN_DB", std::to_string(whatsapp_group_count(db_file)))
         .add("STATUS", std::string(synced ? "success" : "failed"));
     if (!synced) block.add("ERROR", synced.error().error);
-    ctx.out << block.add("LOG", std::string("logs/setup.log")).text();
+    ctx.out << block.add("LOG", std::string(k_setup_log_path)).text();
     return synced ? k_exit_ok : k_exit_failed;
 }
 

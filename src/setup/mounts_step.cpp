@@ -43,7 +43,7 @@ int report(const SetupContext& ctx, const fs::path& file, const std::string& roo
     block.add("PATH", file.string()).add("ALLOWED_ROOTS", roots).add("NON_MAIN_READ_ONLY", read_only);
     block.add("STATUS", status);
     if (!error.empty()) block.add("ERROR", error);
-    ctx.out << block.add("LOG", std::string("logs/setup.log")).text();
+    ctx.out << block.add("LOG", std::string(k_setup_log_path)).text();
     return code;
 }
 

@@ -29,7 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* k_register_title = "REGISTER_CHANNEL";
-constexpr const char* k_register_log_path = "logs/setup.log";
 constexpr const char* k_default_name = "Andy";
 
 struct RegisterArgs {
@@ -75,7 +74,7 @@ int fail(const SetupContext& ctx, const SetupLog& log, const std::string& error,
     ctx.out << StatusBlock(k_register_title)
                    .add("STATUS", std::string("failed"))
                    .add("ERROR", error)
-                   .add("LOG", std::string(k_register_log_path))
+                   .add("LOG", std::string(k_setup_log_path))
                    .text();
     return k_exit_bad_input;
 }
@@ -221,7 +220,7 @@ int register_step(const std::vector<std::string>& args, const SetupContext& ctx)
                    .add("ASSISTANT_NAME", r.assistant_name)
                    .add("NAME_UPDATED", rename)
                    .add("STATUS", std::string("success"))
-                   .add("LOG", std::string(k_register_log_path))
+                   .add("LOG", std::string(k_setup_log_path))
                    .text();
     return k_exit_ok;
 }

@@ -33,7 +33,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr const char* k_service_title = "SETUP_SERVICE";
-constexpr const char* k_service_log_path = "logs/setup.log";
 constexpr const char* k_system_dir = "/etc/systemd/system";
 
 struct Step {
@@ -56,13 +55,13 @@ struct Step {
         ctx.out << block("unknown")
                        .add("STATUS", std::string("failed"))
                        .add("ERROR", error)
-                       .add("LOG", std::string(k_service_log_path))
+                       .add("LOG", std::string(k_setup_log_path))
                        .text();
         return k_exit_failed;
     }
     int succeeded(StatusBlock& b) const {
         ctx.out << b.add("STATUS", std::string("success"))
-                       .add("LOG", std::string(k_service_log_path))
+                       .add("LOG", std::string(k_setup_log_path))
                        .text();
         return k_exit_ok;
     }

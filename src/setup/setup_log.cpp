@@ -7,7 +7,7 @@
 namespace nanoclaw::setup {
 
 SetupLog::SetupLog(std::filesystem::path root, std::string step)
-    : file_(std::move(root) / "logs" / "setup.log"), step_(std::move(step)) {}
+    : file_(std::move(root) / k_setup_log_path), step_(std::move(step)) {}
 
 void SetupLog::line(std::string_view message) const {
     std::error_code ec;

@@ -9,6 +9,9 @@
 
 namespace nanoclaw::setup {
 
+/// The log's path under the root, as status blocks print it (LOG: ...).
+inline constexpr std::string_view k_setup_log_path = "logs/setup.log";
+
 class SetupLog {
   public:
     /// Appends to `root`/logs/setup.log, lines tagged with `step`.

@@ -87,7 +87,7 @@ int verify_step(const std::vector<std::string>& /*args*/, const SetupContext& ct
                    .add("REGISTERED_GROUPS", std::to_string(groups))
                    .add("MOUNT_ALLOWLIST", allowlist_state(ctx))
                    .add("STATUS", std::string(ok ? "success" : "failed"))
-                   .add("LOG", std::string("logs/setup.log"))
+                   .add("LOG", std::string(k_setup_log_path))
                    .text();
     return ok ? k_exit_ok : k_exit_failed;
 }

@@ -44,7 +44,7 @@ void print_block(const SetupContext& ctx, const std::string& method, const std::
     block.add("AUTH_METHOD", method).add("AUTH_STATUS", auth_status);
     for (const auto& [key, value] : extra)
         block.add(key, value);
-    block.add("STATUS", status).add("LOG", std::string("logs/setup.log"));
+    block.add("STATUS", status).add("LOG", std::string(k_setup_log_path));
     ctx.out << block.text() << std::flush; // the pairing code must reach the caller while we wait
 }
 

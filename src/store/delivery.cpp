@@ -28,10 +28,6 @@ ON CONFLICT(id, chat_jid) DO UPDATE SET sender = excluded.sender,
   reply_to_message_content = excluded.reply_to_message_content,
   reply_to_sender_name = excluded.reply_to_sender_name)SQL";
 
-// The same visibility rules as v1's message queries (bot flag, "<prefix>:" backstop, non-empty).
-constexpr const char* k_visible_delivery =
-    " AND is_bot_message = 0 AND content NOT LIKE ? AND content != '' AND content IS NOT NULL";
-
 StoredMessage read_stored(SQLite::Statement& row) {
     return {row.getColumn("rowid").getInt64(), read_message(row)};
 }
@@ -63,7 +59,7 @@ std::vector<StoredMessage> Store::get_messages_after_seq(const std::string& chat
     return guarded("reading messages of " + chat_jid, [&] {
         auto q = impl_->query(
             std::string("SELECT rowid, * FROM messages WHERE rowid > ? AND chat_jid = ?") +
-            k_visible_delivery + " ORDER BY rowid LIMIT ?");
+            k_visible_to_agent + " ORDER BY rowid LIMIT ?");
         q->bind(1, after);
         q->bind(2, chat_jid);
         q->bind(3, bot_prefix + ":%");
@@ -91,7 +87,7 @@ std::int64_t Store::seq_before_newest(const std::string& chat_jid, const std::st
                                       int count) {
     return guarded("locating recent messages of " + chat_jid, [&] {
         auto q = impl_->query(std::string("SELECT rowid FROM messages WHERE chat_jid = ?") +
-                              k_visible_delivery + " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
+                              k_visible_to_agent + " ORDER BY rowid DESC LIMIT 1 OFFSET ?");
         q->bind(1, chat_jid);
         q->bind(2, bot_prefix + ":%");
         q->bind(3, count);

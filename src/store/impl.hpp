@@ -21,6 +21,11 @@
 
 namespace nanoclaw::store {
 
+/// The WHERE clause tail that keeps only messages an agent may see, as v1's message queries do:
+/// not from the bot, not starting with the "<prefix>:" backstop (bound as `?`), not empty.
+inline constexpr const char* k_visible_to_agent =
+    " AND is_bot_message = 0 AND content NOT LIKE ? AND content != '' AND content IS NOT NULL";
+
 /// A cached statement borrowed for one use; reset on scope exit so an early return or exception
 /// never leaves it mid-step (which would pin a read snapshot and block WAL checkpoints).
 class Query {

@@ -21,9 +21,6 @@ constexpr const char* k_columns =
     "id, chat_jid, sender, sender_name, content, timestamp, is_from_me, "
     "reply_to_message_id, reply_to_message_content, reply_to_sender_name";
 
-constexpr const char* k_visible_message =
-    " AND is_bot_message = 0 AND content NOT LIKE ? AND content != '' AND content IS NOT NULL";
-
 std::string placeholders(std::size_t count) {
     std::string list;
     for (std::size_t i = 0; i < count; ++i)
@@ -34,7 +31,7 @@ std::string placeholders(std::size_t count) {
 // The newest `limit` matches, re-sorted ascending (v1's sub-select, kept for identical ties).
 std::string newest_first_sql(const std::string& where) {
     return std::string("SELECT * FROM (SELECT ") + k_columns + " FROM messages WHERE " + where +
-           k_visible_message + " ORDER BY timestamp DESC LIMIT ?) ORDER BY timestamp";
+           k_visible_to_agent + " ORDER BY timestamp DESC LIMIT ?) ORDER BY timestamp";
 }
 
 std::string in_jids(std::size_t count) {
@@ -117,7 +114,7 @@ NewMessagesResult Store::get_new_messages_page(const std::vector<std::string>& j
                                                const std::string& bot_prefix, int limit) {
     if (jids.empty()) return {{}, since};
     const std::string where =
-        std::string(" FROM messages WHERE ") + in_jids(jids.size()) + k_visible_message;
+        std::string(" FROM messages WHERE ") + in_jids(jids.size()) + k_visible_to_agent;
     return guarded("reading a page of new messages", [&] {
         // The page ends at the timestamp of the limit-th oldest match; every row sharing that
         // timestamp is included, so advancing the cursor to it never skips a row.

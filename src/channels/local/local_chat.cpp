@@ -19,8 +19,6 @@
 namespace nanoclaw::channels {
 namespace {
 
-constexpr int k_chat_exit_timeout = 124;
-
 struct ChatRun {
     ChatRun(asio::io_context& io, const ChatOptions& o, local::Socket s)
         : options(o), out(*o.out), socket(std::move(s)), input(io), spinner(io), drain(io),
@@ -120,7 +118,7 @@ void ChatRun::on_input_end() {
         if (ec) return;
         *options.err << "nanoclaw: timed out waiting for the assistant to finish"
                      << (status.empty() ? std::string() : "; last status: " + status) << "\n";
-        finish(k_chat_exit_timeout);
+        finish(k_exit_timeout);
     });
 }
 

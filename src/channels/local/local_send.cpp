@@ -10,8 +10,6 @@
 namespace nanoclaw::channels {
 namespace {
 
-constexpr int k_send_exit_timeout = 124; // the convention of timeout(1)
-
 struct SendRun {
     SendRun(asio::io_context& io, const SendOptions& o, local::Socket s)
         : options(o), socket(std::move(s)), deadline(io), settle(io) {}
@@ -150,7 +148,7 @@ int run_send(const SendOptions& options) {
                          << (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s"
                                             : std::to_string(ms) + " ms")
                          << " waiting for the assistant to finish; " << run.waiting_on() << "\n";
-        run.finish(k_send_exit_timeout);
+        run.finish(k_exit_timeout);
     });
     core::spawn(io.get_executor(), "nanoclaw send", receive(&run));
     io.run();

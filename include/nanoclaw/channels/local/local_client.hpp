@@ -38,6 +38,9 @@ struct SendOptions {
     std::ostream* err = &std::cerr;
 };
 
+/// What run_chat and run_send return when they time out (the convention of timeout(1)).
+inline constexpr int k_exit_timeout = 124;
+
 /// Interactive client: reads lines from input_fd, prints replies as they arrive (a spinner while
 /// the assistant is typing, on a terminal). Ctrl-D leaves. Returns the process exit code.
 int run_chat(const ChatOptions& options);

@@ -30,6 +30,11 @@ char32_t js_canonicalize(char32_t c);
 /// True for the code points JavaScript's String.prototype.trim removes.
 bool is_js_whitespace(char32_t c);
 
+/// ASCII lower case of one byte; every other byte (UTF-8 included) is left as it is.
+inline char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 /// True for the RegExp \w class without the Unicode flag: [A-Za-z0-9_].
 inline bool is_ascii_word_byte(unsigned char b) {
     return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_';

@@ -22,10 +22,6 @@ using json = nlohmann::json;
 // Latest `date` that still formats as a 4-digit year (9999-12-31T23:59:59Z).
 constexpr std::int64_t k_max_date = 253402300799;
 
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // A member that is present and not null.
 const json* member(const json& object, const char* key) {
     const auto it = object.find(key);
@@ -90,7 +86,7 @@ std::string command_word(std::string_view text) {
         const auto d = core::unicode::decode_utf8(text, pos);
         if (d.code_point == U'@' || core::unicode::is_js_whitespace(d.code_point)) break;
         for (std::size_t i = 0; i < d.length; ++i)
-            word += ascii_lower(text[pos + i]);
+            word += core::unicode::ascii_lower(text[pos + i]);
         pos += d.length;
     }
     return word;
@@ -293,7 +289,9 @@ Command parse_command(std::string_view text, std::string_view bot_username) {
     const auto target = text.substr(after + 1, end - after - 1);
     if (target.size() != bot_username.size() || bot_username.empty()) return Command::none;
     for (std::size_t i = 0; i < target.size(); ++i)
-        if (ascii_lower(target[i]) != ascii_lower(bot_username[i])) return Command::none;
+        if (core::unicode::ascii_lower(target[i]) != core::unicode::ascii_lower(bot_username[i])) {
+            return Command::none;
+        }
     return command;
 }
 

@@ -50,11 +50,8 @@ const nlohmann::json* find_member(const nlohmann::json& object, const char* key)
 
 bool equals_ascii_ci(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
-    const auto lower = [](char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    };
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
+        if (unicode::ascii_lower(a[i]) != unicode::ascii_lower(b[i])) return false;
     return true;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Drives one agent-runner process the way the host does: ContainerInput on
-// stdin (then EOF), output records parsed from the stdout markers, stderr kept
-// line by line. Works for `node dist/index.js` and for `docker run -i ...`.
+// stdin (then EOF), or in warm mode one JSON line now and the take later;
+// output records parsed from the stdout markers, stderr kept line by line.
+// Works for `node dist/index.js` and for `docker run -i ...`.
 import { spawn } from 'node:child_process';
 
 export const START = '---NANOCLAW_OUTPUT_START---';
@@ -76,6 +77,18 @@ export class AgentProcess {
   /** Writes the input as one compact JSON document and closes stdin, as the host does. */
   send(input) {
     this.child.stdin.end(typeof input === 'string' ? input : JSON.stringify(input));
+  }
+
+  /** Warm mode: writes one JSON line and leaves stdin open (`end` closes it after the line). */
+  sendLine(value, { end = false } = {}) {
+    const line = `${typeof value === 'string' ? value : JSON.stringify(value)}\n`;
+    if (end) this.child.stdin.end(line);
+    else this.child.stdin.write(line);
+  }
+
+  /** Closes stdin (a warm container dismissed before its take). */
+  endInput() {
+    this.child.stdin.end();
   }
 
   notify() {

@@ -4,8 +4,8 @@
 // every SDK result becomes an output record for the host.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Options, SDKMessage, query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
-import type { ContainerInput, ContainerOutput } from './protocol.js';
+import type { McpSdkServerConfigWithInstance, Options, SDKMessage, query as sdkQuery } from '@anthropic-ai/claude-agent-sdk';
+import type { ContainerOutput, WarmStart } from './protocol.js';
 import type { WorkspacePaths } from './paths.js';
 import type { IpcInbox } from './ipc-inbox.js';
 import { MessageStream } from './message-stream.js';
@@ -25,10 +25,11 @@ export const ALLOWED_TOOLS = [
 ];
 
 export interface QueryContext {
-  input: ContainerInput;
+  /** Who the run is for; the prompt itself goes to run(). */
+  input: WarmStart;
   paths: WorkspacePaths;
-  /** Compiled MCP server script, started by the SDK once per query. */
-  mcpServerPath: string;
+  /** A fresh in-process `nanoclaw` MCP server for each query (one transport per server). */
+  mcpServer: () => McpSdkServerConfigWithInstance;
   sdkEnv: Record<string, string | undefined>;
 }
 
@@ -90,19 +91,7 @@ export function buildQueryOptions(ctx: QueryContext, position: SessionPosition):
     permissionMode: 'bypassPermissions',
     allowDangerouslySkipPermissions: true,
     settingSources: ['project', 'user'],
-    mcpServers: {
-      nanoclaw: {
-        type: 'stdio',
-        command: process.execPath,
-        args: [ctx.mcpServerPath],
-        env: {
-          NANOCLAW_CHAT_JID: input.chatJid,
-          NANOCLAW_GROUP_FOLDER: input.groupFolder,
-          NANOCLAW_IS_MAIN: input.isMain ? '1' : '0',
-          NANOCLAW_IPC_DIR: paths.ipcDir,
-        },
-      },
-    },
+    mcpServers: { nanoclaw: ctx.mcpServer() },
     hooks: {
       PreCompact: [{ hooks: [createPreCompactHook(paths.conversationsDir, input.assistantName)] }],
     },
@@ -116,46 +105,81 @@ export interface QueryDeps {
   emit: (output: ContainerOutput) => void;
 }
 
-export async function runQuery(
+/**
+ * A query whose `claude` process is starting or running. The SDK starts the
+ * CLI as soon as query() is called, so a warm container calls startQuery()
+ * before it has a prompt and run() once the host hands one over.
+ */
+export interface LiveQuery {
+  /** Resolves once `claude` has answered the SDK's initialize request (its tools and MCP are up). */
+  ready: Promise<void>;
+  /** Pushes the first prompt, pipes follow-ups and `_close` in, and resolves when the query ends. */
+  run(prompt: string): Promise<QueryOutcome>;
+  /** Ends a query that never got a prompt. */
+  cancel(): void;
+}
+
+export function startQuery(position: SessionPosition, ctx: QueryContext, deps: QueryDeps): LiveQuery {
+  const stream = new MessageStream();
+  const outcome: QueryOutcome = { closedDuringQuery: false };
+  const counts = { messages: 0, results: 0 };
+  const sdkQuery = deps.queryFn({ prompt: stream, options: buildQueryOptions(ctx, position) });
+  // Read from the start: messages the SDK produces before the prompt (none today) must not pile up.
+  const consumed = (async () => {
+    for await (const message of sdkQuery) {
+      counts.messages++;
+      if (handleMessage(message, outcome, deps.emit)) counts.results++;
+    }
+  })();
+  consumed.catch(() => {}); // reported by run(); a query cancelled before run() has nobody to tell
+  const init = (sdkQuery as { initializationResult?: () => Promise<unknown> }).initializationResult;
+  const ready = init ? init.call(sdkQuery).then(() => undefined) : Promise.resolve();
+  ready.catch(() => {});
+
+  return {
+    ready,
+    cancel: () => {
+      stream.end();
+      (sdkQuery as { close?: () => void }).close?.();
+    },
+    run: async (prompt) => {
+      stream.push(prompt);
+      let closedDuringQuery = false;
+      const stopInbox = deps.inbox.subscribe((event) => {
+        if (event.kind === 'close') {
+          log('Close sentinel seen during the query; ending the input stream');
+          closedDuringQuery = true;
+          stream.end();
+          return;
+        }
+        for (const text of event.texts) {
+          log(`Piping a follow-up into the live query (${text.length} chars)`);
+          stream.push(text);
+        }
+      });
+      try {
+        await consumed;
+      } finally {
+        stopInbox();
+      }
+      outcome.closedDuringQuery = closedDuringQuery;
+      log(
+        `Query finished: ${counts.messages} messages, ${counts.results} results, ` +
+          `last assistant ${outcome.lastAssistantUuid ?? 'none'}, closed ${closedDuringQuery}`,
+      );
+      return outcome;
+    },
+  };
+}
+
+/** Starts a query and runs it with its prompt at once (the cold path and every later query). */
+export function runQuery(
   prompt: string,
   position: SessionPosition,
   ctx: QueryContext,
   deps: QueryDeps,
 ): Promise<QueryOutcome> {
-  const stream = new MessageStream();
-  stream.push(prompt);
-
-  let closedDuringQuery = false;
-  const stopInbox = deps.inbox.subscribe((event) => {
-    if (event.kind === 'close') {
-      log('Close sentinel seen during the query; ending the input stream');
-      closedDuringQuery = true;
-      stream.end();
-      return;
-    }
-    for (const text of event.texts) {
-      log(`Piping a follow-up into the live query (${text.length} chars)`);
-      stream.push(text);
-    }
-  });
-
-  const outcome: QueryOutcome = { closedDuringQuery: false };
-  let messageCount = 0;
-  let resultCount = 0;
-  try {
-    for await (const message of deps.queryFn({ prompt: stream, options: buildQueryOptions(ctx, position) })) {
-      messageCount++;
-      if (handleMessage(message, outcome, deps.emit)) resultCount++;
-    }
-  } finally {
-    stopInbox();
-  }
-  outcome.closedDuringQuery = closedDuringQuery;
-  log(
-    `Query finished: ${messageCount} messages, ${resultCount} results, ` +
-      `last assistant ${outcome.lastAssistantUuid ?? 'none'}, closed ${closedDuringQuery}`,
-  );
-  return outcome;
+  return startQuery(position, ctx, deps).run(prompt);
 }
 
 /** Updates the outcome from one SDK message; returns true when it was a result. */

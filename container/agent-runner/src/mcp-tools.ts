@@ -10,7 +10,7 @@ import { writeIpcFile, randomBase36 } from './ipc-writer.js';
 import { cronError, intervalError, scheduleError } from './schedule-validation.js';
 import { errorMessage } from './protocol.js';
 
-/** Who is calling, from the environment the runner gives the server. */
+/** Who is calling: fixed per container run from the ContainerInput. */
 export interface ToolContext {
   chatJid: string;
   groupFolder: string;
@@ -282,7 +282,7 @@ export const TOOLS: readonly ToolDefinition[] = [
 
 /**
  * Validates raw arguments like the MCP server does and runs the tool. Used by
- * tests; the stdio server lets the MCP SDK do the same validation.
+ * tests; the in-process server lets the SDK do the same validation.
  */
 export function callTool(name: string, rawArgs: unknown, ctx: ToolContext): ToolResult {
   const tool = TOOLS.find((t) => t.name === name);

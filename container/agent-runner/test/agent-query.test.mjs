@@ -15,12 +15,12 @@ function context(t, inputOverrides = {}) {
   return {
     input: { prompt: 'p', groupFolder: 'team', chatJid: 'tg:5', isMain: false, ...inputOverrides },
     paths,
-    mcpServerPath: '/app/dist/ipc-mcp-stdio.js',
+    mcpServer: () => ({ type: 'sdk', name: 'nanoclaw', instance: {} }),
     sdkEnv: { ANTHROPIC_BASE_URL: 'http://proxy' },
   };
 }
 
-test('options carry the reference settings, tools and MCP identity', (t) => {
+test('options carry the reference settings, tools and the in-process MCP server', (t) => {
   const ctx = context(t);
   const options = buildQueryOptions(ctx, { sessionId: 's1', resumeAt: 'u9' });
   assert.equal(options.cwd, ctx.paths.groupDir);
@@ -33,13 +33,8 @@ test('options carry the reference settings, tools and MCP identity', (t) => {
   assert.equal(ALLOWED_TOOLS.length, 19);
   assert.ok(ALLOWED_TOOLS.includes('mcp__nanoclaw__*'));
   assert.equal(options.env, ctx.sdkEnv);
-  assert.deepEqual(options.mcpServers.nanoclaw.args, ['/app/dist/ipc-mcp-stdio.js']);
-  assert.deepEqual(options.mcpServers.nanoclaw.env, {
-    NANOCLAW_CHAT_JID: 'tg:5',
-    NANOCLAW_GROUP_FOLDER: 'team',
-    NANOCLAW_IS_MAIN: '0',
-    NANOCLAW_IPC_DIR: ctx.paths.ipcDir,
-  });
+  assert.deepEqual(Object.keys(options.mcpServers), ['nanoclaw']);
+  assert.equal(options.mcpServers.nanoclaw.type, 'sdk', 'the tools run in-process');
   assert.equal(options.hooks.PreCompact.length, 1);
   assert.equal(options.additionalDirectories, undefined);
 });
@@ -61,7 +56,6 @@ test('main gets no system prompt override even when global memory exists', (t) =
   fs.writeFileSync(ctx.paths.globalClaudeMd, '# Shared memory');
   const options = buildQueryOptions(ctx, {});
   assert.equal(options.systemPrompt, undefined);
-  assert.equal(options.mcpServers.nanoclaw.env.NANOCLAW_IS_MAIN, '1');
 });
 
 test('without a global CLAUDE.md a non-main group keeps the SDK default prompt', (t) => {

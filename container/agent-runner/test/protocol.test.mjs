@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { formatOutput, parseContainerInput, OUTPUT_START_MARKER, OUTPUT_END_MARKER } from '../dist/protocol.js';
+import { formatOutput, parseContainerInput, parseTake, parseWarmStart, OUTPUT_START_MARKER, OUTPUT_END_MARKER } from '../dist/protocol.js';
 
 const valid = { prompt: 'hi', groupFolder: 'main', chatJid: 'tg:1', isMain: true };
 
@@ -58,3 +58,19 @@ for (const [name, text, expected] of [
     assert.match(parsed.error, expected);
   });
 }
+
+test('parseWarmStart takes the input without a prompt and ignores one given', () => {
+  assert.deepEqual(parseWarmStart(JSON.stringify({ groupFolder: 'g', chatJid: 'c', isMain: false, sessionId: '', prompt: 'x' })), {
+    ok: true,
+    value: { groupFolder: 'g', chatJid: 'c', isMain: false, sessionId: undefined, assistantName: undefined },
+  });
+  assert.deepEqual(parseWarmStart('{"groupFolder":"g","chatJid":"c"}'), { ok: false, error: '"isMain" must be a boolean' });
+  assert.equal(parseWarmStart('[]').ok, false);
+});
+
+test('parseTake needs a string prompt and an optional boolean isScheduledTask', () => {
+  assert.deepEqual(parseTake('{"prompt":"hi","isScheduledTask":false}'), { ok: true, value: { prompt: 'hi', isScheduledTask: false } });
+  assert.deepEqual(parseTake('{"prompt":5}'), { ok: false, error: '"prompt" must be a string' });
+  assert.deepEqual(parseTake('{"prompt":"p","isScheduledTask":"yes"}'), { ok: false, error: '"isScheduledTask" must be a boolean when present' });
+  assert.equal(parseTake('nope').ok, false);
+});

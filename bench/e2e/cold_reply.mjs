@@ -20,7 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  isoToMs, mockRequests, ourContainers, run, sendAndTime, sleep, startDaemon, startMock, stopDaemon,
+  isoToMs, logLineMs, mockRequests, ourContainers, percentile, run, sendAndTime, startDaemon, startMock,
+  stopDaemon, waitUntilGone,
 } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,23 +46,13 @@ function parseArgs(argv) {
   return opts;
 }
 
-// The daemon's log lines start with its local time (TZ=UTC here) to the millisecond.
 function spawnTimes(logFile) {
   const lines = fs.readFileSync(logFile, 'utf8').split('\n');
-  return lines.filter((l) => l.includes('Spawning container agent'))
-    .map((l) => isoToMs(`${l.split(' ')[0]}Z`));
-}
-
-async function waitUntilNoContainer(runtime, root, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (ourContainers(runtime, root).length > 0) {
-    if (Date.now() > deadline) throw new Error('the previous run\'s container did not go away');
-    await sleep(200);
-  }
+  return lines.filter((l) => l.includes('Spawning container agent')).map(logLineMs);
 }
 
 async function oneRun(ctx, i) {
-  await waitUntilNoContainer(ctx.runtime, ctx.root);
+  await waitUntilGone(ctx.runtime, ctx.root);
   const tag = `cold-run-${i}-${Date.now()}`;
   const timed = await sendAndTime({
     socket: ctx.socket, chat: 'main', text: `${tag} [[reply:reply to ${tag}]]`, timeoutMs: REPLY_TIMEOUT_MS,
@@ -81,12 +72,6 @@ async function oneRun(ctx, i) {
     api_ok_ms: since(timed.statuses['the agent is working']),
   };
 }
-
-// Nearest rank: the median of 5 runs is the third, the max is the last.
-const percentile = (values, q) => {
-  const v = values.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  return v.length ? v[Math.max(0, Math.ceil(q * v.length) - 1)] : null;
-};
 
 function summarise(runs, opts) {
   const stat = (key) => ({ p50: percentile(runs.map((r) => r[key]), 0.5), max: percentile(runs.map((r) => r[key]), 1) });

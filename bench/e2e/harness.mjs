@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Pieces of the cold-reply benchmark that talk to the outside: the e2e scripts (dockerd, mock
-// Messages API), the container runtime, nanoclawd and its local chat socket. Every time here is
+// Pieces of the real-Docker benchmarks (bench/e2e/cold_reply.mjs, bench/agent_start) that talk to
+// the outside: the e2e scripts (dockerd, mock Messages API), the container runtime, nanoclawd, its
+// log and its local chat socket. Every time here is
 // wall-clock epoch milliseconds with sub-millisecond digits, so the daemon's log, Docker's
 // StartedAt and the mock's request log (all stamped by this host's clock) line up with ours.
 import { execFileSync, spawn } from 'node:child_process';
@@ -50,6 +51,25 @@ export function ourContainers(runtime, root) {
     }
   }
   return mine;
+}
+
+/** Waits until none of `names` exists any more (closed and removed); null: none of ours at all. */
+export async function waitUntilGone(runtime, root, names = null, timeoutMs = 60_000) {
+  const deadline = nowMs() + timeoutMs;
+  const left = () => ourContainers(runtime, root).filter((c) => names === null || names.includes(c.name));
+  while (left().length > 0) {
+    if (nowMs() > deadline) throw new Error('the previous run\'s container did not go away');
+    await sleep(100);
+  }
+}
+
+/** The daemon's log lines start with its local time to the millisecond; run it with TZ=UTC. */
+export const logLineMs = (line) => isoToMs(`${line.slice(0, 23)}Z`);
+
+/** Nearest rank: the median of 5 runs is the third, p90 of 10 the ninth; null without values. */
+export function percentile(values, q) {
+  const v = values.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? v[Math.max(0, Math.ceil(q * v.length) - 1)] : null;
 }
 
 /** RFC 3339 with up to nanoseconds (Docker) or milliseconds (the mock) to epoch ms. */

@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+// Message -> agent start, COLD and WARM in one run, phase by phase, with the real pieces:
+// nanoclawd (the build's) on a fresh root, its local channel, `docker run` of the agent image on
+// the default bridge (the daemon's default: its credential proxy binds the docker0 address and
+// forwards to the mock Messages API on 127.0.0.1), LOG_LEVEL=debug so the container's stderr
+// (the image's `phase <name> wall_us=<n>` lines) reaches the daemon's log.
+//   cold: WARM_POOL_SIZE=0; before each message the previous run's container has closed
+//         (IDLE_TIMEOUT 1.5 s) and been removed, so every message starts a container.
+//   warm: WARM_POOL_SIZE=1; before each message the previous container has closed and the daemon
+//         has logged "Warm container ready" for the next one. When it never does (a daemon
+//         without the warm pool), the warm part is skipped with one line.
+// Each mode starts with one message that is not counted (the group's first run creates its
+// folders and session). The floors are measured in the same run: `docker run --rm --entrypoint
+// true` on the default bridge and with --network host, and `docker run --rm --entrypoint node
+// <image> -e 0`. Prints the phase table (p50 and p90, ms after the message was sent), the floors,
+// the acceptance targets as met/missed, and one JSON line. Without root, Docker or the image it
+// prints one line saying what is missing and exits 0 with {"skipped": ...}.
+//
+// Usage: node bench/agent_start/agent_start.mjs [--runs N] [--warm-runs N] [--image IMAGE]
+//          [--network-host] [--json FILE] [--keep]
+//   --network-host  a second table with NANOCLAW_CONTAINER_NETWORK=host (proxy on 127.0.0.1)
+// Environment: NANOCLAW_BIN_DIR (default build/bench/src/bin), CONTAINER_RUNTIME_BIN (docker).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  isoToMs, mockRequests, nowMs, ourContainers, run, sendAndTime, startDaemon, startMock, stopDaemon,
+  waitUntilGone,
+} from '../e2e/harness.mjs';
+import { DaemonLog, runEvents } from './daemon_log.mjs';
+import {
+  checkTargets, floorStats, FLOORS, phaseStats, printFloors, printSplit, printTables, printTargets, ROWS,
+} from './summary.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const IDLE_TIMEOUT_MS = 1500;
+const REPLY_TIMEOUT_MS = 180_000;
+const WARM_READY_TIMEOUT_MS = 30_000;
+const WARM_POOL_TTL_MS = 600_000;
+
+function parseArgs(argv) {
+  const opts = {
+    runs: 10, warmRuns: null, image: process.env.CONTAINER_IMAGE || 'nanoclaw-agent:latest',
+    json: '', keep: false, networkHost: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
+      return argv[++i];
+    };
+    if (flag === '--runs') opts.runs = Number.parseInt(value(), 10);
+    else if (flag === '--warm-runs') opts.warmRuns = Number.parseInt(value(), 10);
+    else if (flag === '--image') opts.image = value();
+    else if (flag === '--json') opts.json = value();
+    else if (flag === '--network-host') opts.networkHost = true;
+    else if (flag === '--keep') opts.keep = true;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  opts.warmRuns ??= opts.runs;
+  if (!(opts.runs >= 1 && opts.warmRuns >= 1)) throw new Error('--runs and --warm-runs must be positive numbers');
+  return opts;
+}
+
+/** What stops the benchmark from running here, in one line; null when nothing does. */
+function missing(runtime, image) {
+  if (process.getuid && process.getuid() !== 0) return 'needs root (dockerd; the daemon chowns group folders to uid 1000)';
+  if (spawnSync(runtime, ['--version'], { stdio: 'ignore' }).error) return `no ${runtime} CLI on PATH`;
+  const dockerd = spawnSync(path.join(repo, 'scripts/container/ensure-dockerd.sh'), [], { encoding: 'utf8' });
+  if (dockerd.status !== 0) return `no Docker engine (scripts/container/ensure-dockerd.sh: ${(dockerd.stderr || '').trim().split('\n').at(-1)})`;
+  if (spawnSync(runtime, ['image', 'inspect', image], { stdio: 'ignore' }).status !== 0) {
+    return `no image ${image} (scripts/container/ensure-images.sh --no-browser)`;
+  }
+  return null;
+}
+
+function timeCommand(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const t0 = nowMs();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(nowMs() - t0) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}: ${err.trim()}`))));
+  });
+}
+
+/** The floors, interleaved so that a busy moment of the machine touches all three alike. */
+async function measureFloors(runtime, image, runs) {
+  const args = {
+    docker_true_bridge: ['run', '--rm', '--entrypoint', 'true', image],
+    docker_true_host: ['run', '--rm', '--network', 'host', '--entrypoint', 'true', image],
+    docker_node_bridge: ['run', '--rm', '--entrypoint', 'node', image, '-e', '0'],
+  };
+  const samples = Object.fromEntries(FLOORS.map(([key]) => [key, []]));
+  await timeCommand(runtime, args.docker_node_bridge); // page cache and Docker's first-run work
+  for (let i = 0; i < runs; i++) {
+    for (const [key] of FLOORS) samples[key].push(await timeCommand(runtime, args[key]));
+  }
+  return floorStats(samples);
+}
+
+function daemonEnv(ctx, { warm, hostNetwork }) {
+  const env = {
+    PATH: process.env.PATH, HOME: ctx.home, TZ: 'UTC', LOG_LEVEL: 'debug',
+    NANOCLAW_LOG_FILE: ctx.daemonLog, CONTAINER_IMAGE: ctx.image, CONTAINER_RUNTIME_BIN: ctx.runtime,
+    CREDENTIAL_PROXY_PORT: '0', NANOCLAW_PREFLIGHT: 'off', IDLE_TIMEOUT: String(IDLE_TIMEOUT_MS),
+    WARM_POOL_SIZE: warm ? '1' : '0', WARM_POOL_TTL: String(WARM_POOL_TTL_MS),
+  };
+  if (hostNetwork) Object.assign(env, { NANOCLAW_CONTAINER_NETWORK: 'host', CREDENTIAL_PROXY_HOST: '127.0.0.1' });
+  return env;
+}
+
+/** Sends one message and waits for its reply; what is needed to time it afterwards. */
+async function sendOne(ctx, tag) {
+  const from = ctx.log.poll().length;
+  const timed = await sendAndTime({
+    socket: ctx.socket, chat: 'main', text: `${tag} [[reply:reply to ${tag}]]`, timeoutMs: REPLY_TIMEOUT_MS,
+  });
+  if (!timed.reply.includes(tag)) throw new Error(`${tag}: unexpected reply ${JSON.stringify(timed.reply)}`);
+  // The container idles for IDLE_TIMEOUT after its reply: long enough to read StartedAt.
+  return { from, timed, containers: ourContainers(ctx.runtime, ctx.root) };
+}
+
+/** One sample's row values, ms after the message was sent (null: not seen). */
+function sampleRow(sent, events, mockLog) {
+  const { timed } = sent;
+  const since = (t) => (t === null || t === undefined || !Number.isFinite(t) ? null : Math.round((t - timed.sentMs) * 10) / 10);
+  const own = runEvents(events, sent.from);
+  const container = own?.warm
+    ? sent.containers.find((c) => c.name === own.container)
+    : sent.containers.filter((c) => c.startedAtMs >= timed.sentMs - 1).sort((a, b) => a.startedAtMs - b.startedAtMs)[0];
+  const post = mockRequests(mockLog).find((e) => e.method === 'POST' && isoToMs(e.ts) >= timed.sentMs - 1);
+  const row = {
+    warm: own?.warm ?? false, compiled: own?.compiled ?? false, container: own?.container ?? container?.name ?? null,
+    daemon_start: since(own?.anchorMs), container_started: since(container?.startedAtMs),
+    first_post: since(post && isoToMs(post.ts)), host_output: since(own?.outputMs), client_reply: since(timed.replyMs),
+  };
+  for (const [key, , phase] of ROWS) if (phase) row[key] = since(own?.phases[phase]);
+  return row;
+}
+
+/** Waits for the previous run's container to go and, warm, for the next warm container. */
+async function prepare(ctx, previous, warm, used) {
+  await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name));
+  if (!warm) return null;
+  const ready = await ctx.log.waitFor((e) => e.kind === 'warm-ready' && !used.has(e.container), 0, WARM_READY_TIMEOUT_MS);
+  return ready ? null : `the daemon logged no "Warm container ready" within ${WARM_READY_TIMEOUT_MS / 1000} s ` +
+    'after the previous container closed (a nanoclawd without the warm pool?)';
+}
+
+async function measureMode(ctx, { warm, runs, label }) {
+  const used = new Set();
+  const remember = (sent) => sent.containers.forEach((c) => used.add(c.name));
+  let previous = await sendOne(ctx, `${label}-prime-${Date.now()}`);
+  remember(previous);
+  const sent = [];
+  let skipped = null;
+  for (let i = 1; i <= runs && !skipped; i++) {
+    skipped = await prepare(ctx, previous, warm, used);
+    if (skipped) break;
+    previous = await sendOne(ctx, `${label}-run-${i}-${Date.now()}`);
+    remember(previous);
+    sent.push(previous);
+    process.stderr.write(`agent start: ${label} ${i}/${runs}: reply after ${(previous.timed.replyMs - previous.timed.sentMs).toFixed(0)} ms\n`);
+  }
+  await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name)); // the last run's lines
+  const events = ctx.log.poll();
+  const rows = sent.map((s) => sampleRow(s, events, ctx.mock.log));
+  const counted = rows.filter((r) => r.warm === warm);
+  const result = { runs: counted.length, phases: phaseStats(counted), samples: rows, skipped };
+  if (warm) result.cold_fallbacks = rows.length - counted.length;
+  result.compiled_runner = counted.filter((r) => r.compiled).length;
+  if (skipped) console.log(`agent start: ${label}: skipped: ${skipped}`);
+  return result;
+}
+
+/** One daemon per mode (the pool size is read at start-up), each on a fresh root. */
+async function measureNetwork(base, opts, hostNetwork) {
+  const result = {};
+  for (const warm of [false, true]) {
+    const name = `${hostNetwork ? 'host' : 'bridge'}-${warm ? 'warm' : 'cold'}`;
+    const dir = path.join(base.work, name);
+    const ctx = { ...base, root: path.join(dir, 'root'), home: path.join(dir, 'home'), daemonLog: path.join(dir, 'daemon.log') };
+    fs.mkdirSync(ctx.root, { recursive: true });
+    fs.mkdirSync(ctx.home);
+    fs.writeFileSync(path.join(ctx.root, '.env'),
+      `ANTHROPIC_API_KEY=sk-ant-bench-agent-start\nANTHROPIC_BASE_URL=${base.mock.url}\n`, { mode: 0o600 });
+    ctx.log = new DaemonLog(ctx.daemonLog);
+    const daemon = await startDaemon({
+      binary: base.binary, root: ctx.root, env: daemonEnv(ctx, { warm, hostNetwork }), logFile: path.join(dir, 'daemon.out'),
+    });
+    base.roots.push(ctx.root);
+    try {
+      ctx.socket = daemon.socket;
+      result[warm ? 'warm' : 'cold'] = await measureMode(ctx, { warm, runs: warm ? opts.warmRuns : opts.runs, label: name });
+    } finally {
+      await stopDaemon(daemon.child);
+    }
+  }
+  return result;
+}
+
+function skip(reason, opts) {
+  console.log(`agent start: skipped: ${reason}`);
+  const summary = { bench: 'agent_start', skipped: reason };
+  console.log(JSON.stringify(summary));
+  if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const runtime = process.env.CONTAINER_RUNTIME_BIN || 'docker';
+  const binDir = process.env.NANOCLAW_BIN_DIR || path.join(repo, 'build/bench/src/bin');
+  const binary = path.join(binDir, 'nanoclawd');
+  const why = missing(runtime, opts.image);
+  if (why) return skip(why, opts);
+  if (!fs.existsSync(binary)) throw new Error(`no nanoclawd in ${binDir} (cmake --build --preset bench --target nanoclawd)`);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nanoclaw-bench-agent-start-'));
+  const base = { runtime, image: opts.image, binary, work, roots: [] };
+  const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const summary = { bench: 'agent_start', image: opts.image, network: 'bridge', idle_timeout_ms: IDLE_TIMEOUT_MS,
+    first_output_at_host: 'the daemon\'s log line of the first output record ("agent output")', load_before: load() };
+  try {
+    base.mock = startMock(repo, path.join(work, 'mock'));
+    summary.floors = await measureFloors(runtime, opts.image, opts.runs);
+    Object.assign(summary, await measureNetwork(base, opts, false));
+    if (opts.networkHost) summary.host_network = await measureNetwork(base, opts, true);
+    summary.targets = checkTargets(summary);
+    summary.load_after = load();
+    printTables(summary, 'agent start, default bridge (proxy on docker0)');
+    if (summary.host_network) printTables(summary.host_network, 'agent start, --network host (proxy on 127.0.0.1)');
+    printFloors(summary.floors, opts.runs);
+    printSplit(summary, summary.floors);
+    printTargets(summary.targets);
+    console.log('(negative: before the message, while the warm container waited; -: no such line)');
+    console.log(JSON.stringify(summary));
+    if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    if (base.mock) try { process.kill(base.mock.pid); } catch { /* already gone */ }
+    for (const root of base.roots) {
+      for (const c of ourContainers(runtime, root)) {
+        try { run(runtime, ['rm', '-f', c.name]); } catch { /* gone meanwhile */ }
+      }
+    }
+    if (opts.keep) console.error(`agent start: kept ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`agent start: ${e.message}`);
+  process.exit(1);
+});

@@ -10,10 +10,12 @@
 #
 # Usage: scripts/bench.sh [--quick] [--no-docker] [--out DIR]
 #   --quick      short runs: checks that everything runs, numbers not worth quoting
-#   --no-docker  skip message -> first reply (real Docker + mock API); needs neither Docker nor Node
+#   --no-docker  skip the real-Docker benchmarks (message -> first reply, agent start); needs
+#                neither Docker nor Node
 #   --out DIR    where the report goes (default bench/results)
 # Environment: BENCH_IMAGE (agent image, default nanoclaw-agent:latest; built with
-# scripts/container/ensure-images.sh --no-browser when missing), BENCH_COLD_RUNS (default 5).
+# scripts/container/ensure-images.sh --no-browser when missing), BENCH_COLD_RUNS (default 5),
+# BENCH_AGENT_START_RUNS (cold and warm samples each of bench/agent_start, default 10; 3 quick).
 # The Docker benchmark must run as root (dockerd; the daemon chowns group folders to uid 1000).
 set -euo pipefail
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)" # before this script adds any load of its own
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --no-docker) docker=0; options+=(--no-docker); shift ;;
     --out) [[ $# -ge 2 ]] || { echo "bench.sh: --out needs a directory" >&2; exit 2; }
            out="$(mkdir -p "$2" && cd "$2" && pwd)"; options+=(--out "$2"); shift 2 ;;
-    -h|--help) sed -n '3,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,8 +37,10 @@ done
 image="${BENCH_IMAGE:-nanoclaw-agent:latest}"
 if [[ $quick -eq 1 ]]; then
   messages=200 idle_s=5 proxy_n=500 runner_n=200 cold_runs="${BENCH_COLD_RUNS:-2}"
+  start_runs="${BENCH_AGENT_START_RUNS:-3}"
 else
   messages=1000 idle_s=60 proxy_n=3000 runner_n=1000 cold_runs="${BENCH_COLD_RUNS:-5}"
+  start_runs="${BENCH_AGENT_START_RUNS:-10}"
 fi
 if [[ $docker -eq 1 && $(id -u) -ne 0 ]]; then
   echo "bench.sh: the Docker benchmark needs root (dockerd, chown of group folders); use --no-docker" >&2
@@ -116,7 +120,7 @@ fi
 
 # ---------------------------------------------------------------- benchmarks
 total=3
-[[ $docker -eq 1 ]] && total=4
+[[ $docker -eq 1 ]] && total=5
 failed=0
 step bench daemon "[1/$total] daemon: message → exec, IPC, idle RSS + wake-ups (${idle_s} s), start-up, burst, Telegram" \
   "$bins/daemon/bench_daemon" --messages "$messages" --idle-seconds "$idle_s" --json "$logs/daemon.json" \
@@ -129,8 +133,14 @@ if [[ $docker -eq 1 ]]; then
   step bench cold_reply "[4/$total] message → first reply, cold, real Docker + mock API ($cold_runs runs)" \
     env NANOCLAW_BIN_DIR="$build/src/bin" node bench/e2e/cold_reply.mjs --runs "$cold_runs" \
     --image "$image" --json "$logs/cold_reply.json" || failed=$((failed + 1))
+  # Without Docker, the image or a daemon with the warm pool it prints why and skips (exit 0).
+  step bench agent_start "[5/$total] message → agent start, cold and warm, phase by phase ($start_runs + $start_runs runs)" \
+    env NANOCLAW_BIN_DIR="$build/src/bin" node bench/agent_start/agent_start.mjs --runs "$start_runs" \
+    --image "$image" --json "$logs/agent_start.json" || failed=$((failed + 1))
+  grep -h '^agent start: .*skipped' "$logs/agent_start.log" 2>/dev/null | sed 's/^/    /' || true
 else
   note bench cold_reply "skipped (--no-docker)" "[-] message → first reply, cold: skipped (--no-docker)"
+  note bench agent_start "skipped (--no-docker)" "[-] message → agent start, cold and warm: skipped (--no-docker)"
 fi
 
 # ---------------------------------------------------------------- report

@@ -224,7 +224,8 @@ async function main() {
   const base = { runtime, image: opts.image, binary, work, roots: [] };
   const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
   const summary = { bench: 'agent_start', image: opts.image, network: 'bridge', idle_timeout_ms: IDLE_TIMEOUT_MS,
-    first_output_at_host: 'the daemon\'s log line of the first output record ("agent output")', load_before: load() };
+    first_output_at_host: 'the daemon\'s log line of the first output record ("agent output")', load_before: load(),
+    phase_rows: ROWS.map(([key, label]) => ({ key, label })), floor_rows: FLOORS.map(([key, label]) => ({ key, label })) };
   try {
     base.mock = startMock(repo, path.join(work, 'mock'));
     summary.floors = await measureFloors(runtime, opts.image, opts.runs);

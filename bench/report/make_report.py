@@ -5,9 +5,9 @@ a results directory and the step list scripts/bench.sh kept. A missed target is 
 an error; a benchmark that did not run shows as failed or skipped.
 
 Usage: make_report.py --logs DIR --steps FILE --load-before "1m 5m 15m" --out-json F --out-md F
-  DIR holds <bench>.json (daemon, proxy, container, cold_reply); FILE has one line per step:
-  kind<TAB>name<TAB>seconds<TAB>status<TAB>command (kind: setup or bench; status: ok, failed,
-  skipped or a short note)."""
+  DIR holds <bench>.json (daemon, proxy, container, cold_reply, agent_start); FILE has one line
+  per step: kind<TAB>name<TAB>seconds<TAB>status<TAB>command (kind: setup or bench; status: ok,
+  failed, skipped or a short note)."""
 
 import argparse
 import datetime
@@ -33,6 +33,12 @@ SECTIONS = [
      "Messages API streaming the reply through the credential proxy; no container running when "
      "each message is sent. The reply reaches the chat when the agent's turn produces its result "
      "(replies are not streamed token by token to channels)."),
+    ("agent_start", "Message → agent start, cold and warm, phase by phase (bench/agent_start)",
+     "nanoclawd on the default bridge (its proxy on docker0 forwarding to the mock on loopback), "
+     "cold (no container, warm pool off) and warm (`WARM_POOL_SIZE=1`, a warm container ready). "
+     "Phases are the image's `phase <name> wall_us=` stderr lines; the first output at the host is "
+     "the daemon's log line of the first output record. The floors are bare `docker run`s of the "
+     "image measured in the same run."),
 ]
 
 
@@ -152,6 +158,9 @@ def markdown(report):
         if bench not in report["raw"]:
             out += [f"Not measured: {status.get(bench, 'not run')}.", ""]
             continue
+        if report["raw"][bench].get("skipped"):
+            out += [f"Not measured: skipped: {report['raw'][bench]['skipped']}.", ""]
+            continue
         if command.get(bench):
             out += [f"`{command[bench]}`", ""]
         out += ["| metric | measured | target | |", "|---|---:|---:|---|"]
@@ -163,17 +172,49 @@ def markdown(report):
             verdict = {None: "", True: "met", False: "**missed**"}[x["pass"]]
             out.append(f"| {x['name']} | {shown(x['value'])} {x['unit']} | {target} | {verdict} |")
         out.append("")
-    cold = report["raw"].get("cold_reply")
-    if cold:
-        out += ["Cold runs, ms after the message was sent:", "",
-                "| run | docker run exec'd | container started | first API request | "
-                "API answered | first reply text |", "|---:|---:|---:|---:|---:|---:|"]
-        for i, s in enumerate(cold["samples"], 1):
-            out.append(f"| {i} | {shown(s['docker_run_ms'])} | {shown(s['container_started_ms'])}"
-                       f" | {shown(s['first_api_request_ms'])} | {shown(s['api_ok_ms'])} | "
-                       f"{shown(s['total_ms'])} |")
-        out.append("")
+        out += DETAILS.get(bench, lambda _: [])(report["raw"][bench])
     return "\n".join(out)
+
+
+def cold_reply_details(cold):
+    out = ["Cold runs, ms after the message was sent:", "",
+           "| run | docker run exec'd | container started | first API request | "
+           "API answered | first reply text |", "|---:|---:|---:|---:|---:|---:|"]
+    for i, s in enumerate(cold["samples"], 1):
+        out.append(f"| {i} | {shown(s['docker_run_ms'])} | {shown(s['container_started_ms'])}"
+                   f" | {shown(s['first_api_request_ms'])} | {shown(s['api_ok_ms'])} | "
+                   f"{shown(s['total_ms'])} |")
+    return out + [""]
+
+
+def agent_start_details(start):
+    """The phase table (cold and warm p50/p90), the notes on skipped parts, and the floors."""
+    def ms(v):
+        return "-" if v is None else f"{v:,.0f}"
+    cold, warm = start["cold"], start["warm"]
+    out = [f"Phases, ms after the message was sent ({cold['runs']} cold + {warm['runs']} warm "
+           "runs; negative: before the message, while the warm container waited; -: no such "
+           "line):", "",
+           "| phase | cold p50 | cold p90 | warm p50 | warm p90 |", "|---|---:|---:|---:|---:|"]
+    for row in start["phase_rows"]:
+        c, w = cold["phases"][row["key"]], warm["phases"][row["key"]]
+        out.append(f"| {row['label']} | {ms(c['p50'])} | {ms(c['p90'])} | {ms(w['p50'])} | "
+                   f"{ms(w['p90'])} |")
+    out.append("")
+    if warm.get("skipped"):
+        out += [f"Warm: skipped: {warm['skipped']}.", ""]
+    for mode, r in (("cold", cold), ("warm", warm)):
+        if r.get("compiled_runner"):
+            out += [f"{mode.capitalize()}: {r['compiled_runner']} of {r['runs']} runs compiled the "
+                    "agent runner (the group's runner source differs from the image's).", ""]
+    out += ["| floor, same run | p50 | p90 |", "|---|---:|---:|"]
+    for row in start["floor_rows"]:
+        f = start["floors"][row["key"]]
+        out.append(f"| `{row['label']}` | {ms(f['p50'])} | {ms(f['p90'])} |")
+    return out + [""]
+
+
+DETAILS = {"cold_reply": cold_reply_details, "agent_start": agent_start_details}
 
 
 def main():

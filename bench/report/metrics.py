@@ -24,7 +24,7 @@ class Target:
 @dataclass(frozen=True)
 class Metric:
     id: str
-    bench: str  # daemon, proxy, container, cold_reply: the JSON it is read from
+    bench: str  # daemon, proxy, container, cold_reply, agent_start: the JSON it is read from
     name: str
     unit: str
     read: Callable[[dict], Any]  # the value from that JSON (KeyError when it is missing)
@@ -45,6 +45,7 @@ def kb_to_mb(v):
 
 
 ISSUE_20 = "issue 20 (docs/benchmarks.md, proxy side by side)"
+ISSUE_21 = "issue 21 item 3 (docs/benchmarks.md, agent start)"
 
 METRICS = [
     # nanoclawd with the compiled fake runtime (bench_daemon)
@@ -139,4 +140,26 @@ METRICS = [
     Metric("cold_first_api_request_p50", "cold_reply",
            "split: message → first API request at the mock, p50", "ms",
            at("message_to_first_api_request_ms", "p50")),
+    # message -> agent start, cold and warm, on the default bridge (bench/agent_start)
+    Metric("start_cold_first_post_p50", "agent_start",
+           "cold: message → first POST at the API, p50", "ms",
+           at("cold", "phases", "first_post", "p50"), Target("<=", 800, ISSUE_21)),
+    Metric("start_cold_host_output_p50", "agent_start",
+           "cold: message → first output at the host, p50", "ms",
+           at("cold", "phases", "host_output", "p50")),
+    Metric("start_warm_first_post_p50", "agent_start",
+           "warm: message → first POST at the API, p50", "ms",
+           at("warm", "phases", "first_post", "p50"), Target("<=", 150, ISSUE_21)),
+    Metric("start_warm_host_output_p50", "agent_start",
+           "warm: message → first output at the host, p50", "ms",
+           at("warm", "phases", "host_output", "p50"), Target("<=", 200, ISSUE_21)),
+    Metric("start_floor_docker_bridge_p50", "agent_start",
+           "floor: docker run --entrypoint true, default bridge, p50", "ms",
+           at("floors", "docker_true_bridge", "p50")),
+    Metric("start_floor_docker_host_p50", "agent_start",
+           "floor: docker run --entrypoint true, --network host, p50", "ms",
+           at("floors", "docker_true_host", "p50")),
+    Metric("start_floor_node_p50", "agent_start",
+           "floor: docker run --entrypoint node -e 0, p50", "ms",
+           at("floors", "docker_node_bridge", "p50")),
 ]

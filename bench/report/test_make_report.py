@@ -23,6 +23,24 @@ DAEMON = {
 }
 
 
+def agent_start(cold_post, warm_post, warm_output, warm_skipped=None):
+    """An agent_start JSON with two phase rows; values of None are lines that never came."""
+    rows = [{"key": "first_post", "label": "mock: first POST /v1/messages"},
+            {"key": "host_output", "label": "daemon: first output record (log)"}]
+
+    def mode(post, output, runs):
+        return {"runs": runs, "phases": {"first_post": {"p50": post, "p90": post},
+                                         "host_output": {"p50": output, "p90": output}},
+                "samples": [], "skipped": None, "compiled_runner": 0}
+    warm = mode(warm_post, warm_output, 0 if warm_skipped else 3)
+    warm["skipped"] = warm_skipped
+    floors = {k: {"p50": 300.0, "p90": 320.0, "samples": [300.0]}
+              for k in ("docker_true_bridge", "docker_true_host", "docker_node_bridge")}
+    return {"bench": "agent_start", "phase_rows": rows,
+            "floor_rows": [{"key": k, "label": k} for k in floors], "floors": floors,
+            "cold": mode(cold_post, 900.0, 3), "warm": warm}
+
+
 class MakeReportTest(unittest.TestCase):
     def run_report(self, steps, files):
         tmp = Path(tempfile.mkdtemp())
@@ -58,6 +76,33 @@ class MakeReportTest(unittest.TestCase):
         self.assertNotIn("proxy", report["raw"])  # a failed run's leftover JSON is not used
         self.assertIn("Not measured: failed (exit 1)", md)
         self.assertIn("Not measured: skipped (--no-docker)", md)
+
+    def test_agent_start_targets_and_phase_table(self):
+        report, md = self.run_report([("bench", "agent_start", 60, "ok", "agent_start.mjs")],
+                                     {"agent_start": agent_start(700.0, 180.0, 190.0)})
+        by_id = {m["id"]: m for m in report["metrics"]}
+        self.assertTrue(by_id["start_cold_first_post_p50"]["pass"])     # 700 <= 800
+        self.assertFalse(by_id["start_warm_first_post_p50"]["pass"])    # 180 > 150
+        self.assertTrue(by_id["start_warm_host_output_p50"]["pass"])    # 190 <= 200
+        self.assertEqual(by_id["start_floor_node_p50"]["value"], 300.0)
+        self.assertIn("| mock: first POST /v1/messages | 700 | 700 | 180 | 180 |", md)
+        self.assertIn("| `docker_true_host` | 300 | 320 |", md)
+
+    def test_agent_start_without_the_warm_pool_or_docker(self):
+        report, md = self.run_report(
+            [("bench", "agent_start", 60, "ok", "")],
+            {"agent_start": agent_start(700.0, None, None, warm_skipped="no warm container")})
+        by_id = {m["id"]: m for m in report["metrics"]}
+        self.assertIsNone(by_id["start_warm_first_post_p50"]["pass"])   # not measured, not missed
+        self.assertTrue(by_id["start_cold_first_post_p50"]["pass"])
+        self.assertIn("Warm: skipped: no warm container.", md)
+        self.assertIn("| mock: first POST /v1/messages | 700 | 700 | - | - |", md)
+        report, md = self.run_report([("bench", "agent_start", 1, "ok", "")],
+                                     {"agent_start": {"bench": "agent_start",
+                                                      "skipped": "no image x"}})
+        self.assertTrue(all(m["value"] is None for m in report["metrics"]
+                            if m["bench"] == "agent_start"))
+        self.assertIn("Not measured: skipped: no image x.", md)
 
 
 if __name__ == "__main__":

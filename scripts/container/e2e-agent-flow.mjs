@@ -73,10 +73,13 @@ function prepareProject() {
   return dirs;
 }
 
-function runArgs(dirs, name) {
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+function runArgs(dirs, name, extraEnv = []) {
   return [
     'run', '-i', '--rm', '--name', name,
     '-e', 'TZ=UTC',
+    ...extraEnv.flatMap((e) => ['-e', e]),
     '-e', `ANTHROPIC_BASE_URL=${MOCK_URL}`,
     '-e', 'ANTHROPIC_API_KEY=placeholder',
     // Tests reach the loopback mock through the host network (no gateway IPs).
@@ -91,10 +94,10 @@ function runArgs(dirs, name) {
   ];
 }
 
-function startContainer(dirs) {
+function startContainer(dirs, extraEnv = []) {
   const name = `nanoclaw-${FOLDER.replace(/[^A-Za-z0-9-]/g, '-')}-${Date.now()}`;
   const started = performance.now();
-  const agent = new AgentProcess(DOCKER, runArgs(dirs, name), { env: process.env });
+  const agent = new AgentProcess(DOCKER, runArgs(dirs, name, extraEnv), { env: process.env });
   agent.name = name;
   agent.started = started;
   return agent;
@@ -139,8 +142,8 @@ function percentile(sorted, p) {
 }
 
 async function firstRun(dirs, timings) {
-  console.log('run 1: tools, secrets, follow-ups, _close');
-  const agent = startContainer(dirs);
+  console.log('run 1: tools, secrets, CA bundle, follow-ups, _close');
+  const agent = startContainer(dirs, [`NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`]);
   const probe =
     'env > /workspace/group/probe-env.txt; cat /proc/self/mounts > /workspace/group/probe-mounts.txt; id -u > /workspace/group/probe-uid.txt';
   agent.send({
@@ -172,6 +175,11 @@ async function firstRun(dirs, timings) {
   check(fs.readFileSync(path.join(dirs.group, 'probe-uid.txt'), 'utf8').trim() === UID, 'the agent runs as uid 1000');
   check(!env.includes(SECRET) && !probeEnv.includes(SECRET) && !inspect.includes(SECRET), 'the secret is not in the container environment');
   check(probeEnv.includes('ANTHROPIC_API_KEY=placeholder'), 'the container only has the placeholder key');
+  const runnerEnv = docker('exec', agent.name, 'cat', '/proc/1/environ').split('\0');
+  check(
+    probeEnv.split('\n').includes(`NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`) && !runnerEnv.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')),
+    'the CA bundle reaches the agent\'s tools but not the runner\'s own node (PID 1)',
+  );
   check(!probeMounts.includes(SECRET) && !probeMounts.includes('.env'), 'no .env is mounted');
   const leaks = [dirs.group, dirs.claude, dirs.ipc, dirs.runnerSrc, dirs.global].flatMap((d) => filesContaining(d, SECRET));
   check(leaks.length === 0, `no container-visible file contains the secret ${leaks.join(' ')}`);
@@ -215,6 +223,81 @@ async function secondRun(dirs, sessionId, timings) {
   close(dirs);
   const { code } = await agent.waitForExit(60000);
   check(code === 0, 'the second container exits 0 on _close');
+}
+
+/** One short cold run; returns ms from `docker run` to the first output record. */
+async function timedRun(dirs, sessionId, expectLine) {
+  const agent = startContainer(dirs);
+  agent.send({ prompt: 'timed [[reply:timed reply]]', sessionId, groupFolder: FOLDER, chatJid: CHAT, isMain: false });
+  await agent.waitForRecords(1, 120000);
+  const ms = agent.recordTimes[0] - (performance.timeOrigin + agent.started);
+  await agent.waitForResult((r) => r === 'timed reply', 120000);
+  close(dirs);
+  const { code } = await agent.waitForExit(60000);
+  if (code !== 0 || !agent.stderrLines.some((l) => l.includes(expectLine))) {
+    throw new Error(`FAILED: timed run (exit ${code}) without "${expectLine}"\n${agent.tail()}`);
+  }
+  return ms;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function cachedRunnerRuns(dirs, sessionId, timings) {
+  console.log('run 2b: the edited runner comes from the group cache; cold starts compared with an unedited copy');
+  const cacheDir = path.join(dirs.claude, '.nanoclaw-runner-cache');
+  const entries = fs.readdirSync(cacheDir).filter((n) => !n.startsWith('.'));
+  check(entries.length === 1 && fs.existsSync(path.join(cacheDir, entries[0], '.complete')), 'the compiled runner was cached once in the group\'s .claude');
+  const promptFile = path.join(dirs.runnerSrc, 'prompt.ts');
+  const edited = fs.readFileSync(promptFile);
+  const original = fs.readFileSync(path.join(ROOT, 'container', 'agent-runner', 'src', 'prompt.ts'));
+  const cached = [];
+  const unedited = [];
+  // Alternated, so drift in the machine's load hits both sides alike.
+  for (let i = 0; i < 5; i++) {
+    fs.writeFileSync(promptFile, edited);
+    cached.push(await timedRun(dirs, sessionId, 'using the copy compiled at an earlier start'));
+    fs.writeFileSync(promptFile, original);
+    unedited.push(await timedRun(dirs, sessionId, 'runner source unchanged'));
+  }
+  timings.cached_runner_start_to_output_p50_ms = Math.round(median(cached));
+  timings.unedited_runner_start_to_output_p50_ms = Math.round(median(unedited));
+  check(
+    median(cached) <= 1.1 * median(unedited),
+    `a cached edited runner starts within 10% of an unedited one (p50 ${Math.round(median(cached))} vs ${Math.round(median(unedited))} ms)`,
+  );
+  // An entry without its completion stamp (a start killed mid-write) is rebuilt.
+  fs.writeFileSync(promptFile, edited);
+  fs.rmSync(path.join(cacheDir, entries[0], '.complete'));
+  await timedRun(dirs, sessionId, 'compiling it');
+  check(fs.existsSync(path.join(cacheDir, entries[0], '.complete')), 'an incomplete cache entry is ignored and rebuilt');
+}
+
+async function warmRun(dirs, sessionId, timings) {
+  console.log('run 4: warm container, then the take');
+  const agent = startContainer(dirs, ['NANOCLAW_WARM=1']);
+  agent.sendLine({ sessionId, groupFolder: FOLDER, chatJid: CHAT, isMain: false });
+  await agent.waitForStderr(/^\[agent-runner\] Warm and waiting for the prompt$/, 120000);
+  const before = mockRequests().length;
+  await new Promise((r) => setTimeout(r, 1000));
+  check(agent.records.length === 0 && mockRequests().length === before, 'a warm container waits: no record, no API request');
+  const takenAt = Date.now();
+  agent.sendLine({ prompt: 'e2e warm [[reply:e2e warm reply]]', isScheduledTask: false }, { end: true });
+  const reply = await agent.waitForResult((r) => r === 'e2e warm reply', 120000);
+  // The mock logs a request once it has answered it, which can trail the reply by a moment.
+  let post;
+  for (let i = 0; i < 500 && !post; i++) {
+    post = mockRequests().slice(before).find((r) => r.path === '/v1/messages');
+    if (!post) await new Promise((r) => setTimeout(r, 10));
+  }
+  check(post !== undefined, 'the take reached the API');
+  timings.warm_take_to_post_ms = Date.parse(post.ts) - takenAt;
+  timings.warm_take_to_output_ms = agent.recordTimes[0] - takenAt;
+  check(reply.newSessionId === sessionId, 'the warm run resumes the session from its start line');
+  close(dirs);
+  check((await agent.waitForExit(60000)).code === 0, 'the warm container exits 0 on _close');
 }
 
 async function brokenRunnerRun(dirs) {
@@ -267,6 +350,8 @@ async function main() {
   const timings = {};
   const { sessionId, latencies } = await firstRun(dirs, timings);
   await secondRun(dirs, sessionId, timings);
+  await cachedRunnerRuns(dirs, sessionId, timings);
+  await warmRun(dirs, sessionId, timings);
   await brokenRunnerRun(dirs);
   const leftovers = docker('ps', '-a', '--filter', `name=nanoclaw-${FOLDER.replace(/_/g, '-')}`, '--format', '{{.Names}}').trim();
   check(leftovers === '', 'no e2e container is left');

@@ -57,10 +57,14 @@ export class IpcInbox {
     }
   }
 
+  /** Set once `_close` has been consumed: the run is finishing at the host's request. */
+  closeSeen = false;
+
   /** True (and the sentinel is deleted) when the host asked us to finish. */
   consumeClose(): boolean {
     try {
       fs.unlinkSync(this.closePath);
+      this.closeSeen = true;
       return true;
     } catch {
       return false;

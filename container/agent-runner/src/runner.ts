@@ -37,6 +37,9 @@ export const WARM_LINE = 'Warm and waiting for the prompt';
 
 type SdkModule = typeof Sdk;
 
+/** The run's inbox once there is one; the SIGTERM handler asks it whether we are closing. */
+let activeInbox: IpcInbox | null = null;
+
 async function readAll(input: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(chunk as Buffer);
@@ -78,6 +81,7 @@ function startFirstQuery(sdk: SdkModule, start: WarmStart, emit: QueryDeps['emit
   const inbox = new IpcInbox(ctx.paths.inputDir, {
     onConsumed: (file, at) => log(`Consumed input file ${file} (wall ${at.wallMs}, monotonic_ns ${at.monotonicNs})`),
   });
+  activeInbox = inbox;
   const deps: QueryDeps = { queryFn: sdk.query, inbox, emit };
   const live = startQuery({ sessionId: start.sessionId }, ctx, deps);
   phase('query');
@@ -177,6 +181,13 @@ export async function run(): Promise<never> {
   // As PID 1 in the container, node ignores SIGTERM unless it handles it, which
   // would turn every `docker stop` into a wait for SIGKILL.
   process.on('SIGTERM', () => {
+    // While `claude` shuts down after a `_close`, a SIGTERM can reach us as
+    // well (seen now and then in the e2e; claude signals process groups when it
+    // cleans up). The host asked for this end, so it is still a clean one.
+    if (activeInbox?.closeSeen) {
+      log('SIGTERM received while closing after _close; exiting 0');
+      process.exit(0);
+    }
     log('SIGTERM received; exiting');
     process.exit(143);
   });

@@ -18,8 +18,9 @@
 // prints one line saying what is missing and exits 0 with {"skipped": ...}.
 //
 // Usage: node bench/agent_start/agent_start.mjs [--runs N] [--warm-runs N] [--image IMAGE]
-//          [--network-host] [--json FILE] [--keep]
+//          [--network-host] [--cold-only] [--json FILE] [--keep]
 //   --network-host  a second table with NANOCLAW_CONTAINER_NETWORK=host (proxy on 127.0.0.1)
+//   --cold-only     no warm part (shown as skipped)
 // Environment: NANOCLAW_BIN_DIR (default build/bench/src/bin), CONTAINER_RUNTIME_BIN (docker).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,7 +33,8 @@ import {
 } from '../e2e/harness.mjs';
 import { DaemonLog, runEvents } from './daemon_log.mjs';
 import {
-  checkTargets, floorStats, FLOORS, phaseStats, printFloors, printSplit, printTables, printTargets, ROWS,
+  checkTargets, coldSplit, floorStats, FLOORS, phaseStats, printFloors, printSplit, printTables, printTargets,
+  ROWS,
 } from './summary.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,7 +46,7 @@ const WARM_POOL_TTL_MS = 600_000;
 function parseArgs(argv) {
   const opts = {
     runs: 10, warmRuns: null, image: process.env.CONTAINER_IMAGE || 'nanoclaw-agent:latest',
-    json: '', keep: false, networkHost: false,
+    json: '', keep: false, networkHost: false, coldOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -57,6 +59,7 @@ function parseArgs(argv) {
     else if (flag === '--image') opts.image = value();
     else if (flag === '--json') opts.json = value();
     else if (flag === '--network-host') opts.networkHost = true;
+    else if (flag === '--cold-only') opts.coldOnly = true;
     else if (flag === '--keep') opts.keep = true;
     else throw new Error(`unknown option ${flag}`);
   }
@@ -88,17 +91,47 @@ function timeCommand(cmd, args) {
   });
 }
 
-/** The floors, interleaved so that a busy moment of the machine touches all three alike. */
+/** Docker's start and die events of the named containers since `sinceMs`: name -> {start, die}. */
+function containerEvents(runtime, sinceMs) {
+  const out = run(runtime, ['events', '--since', (sinceMs / 1000).toFixed(3), '--until', (nowMs() / 1000 + 1).toFixed(3),
+    '--filter', 'type=container', '--filter', 'event=start', '--filter', 'event=die',
+    '--format', '{{.Actor.Attributes.name}} {{.Action}} {{.TimeNano}}']);
+  const events = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [name, action, ns] = line.split(' ');
+    (events[name] ??= {})[action] = Number(BigInt(ns) / 1000n) / 1000;
+  }
+  return events;
+}
+
+/**
+ * The floors, interleaved so that a busy moment of the machine touches all three alike. Each
+ * `docker run` is timed to its exit (--rm: removal included) and split by Docker's events: the
+ * container's start (comparable with the agent's State.StartedAt) and how long it ran.
+ */
 async function measureFloors(runtime, image, runs) {
   const args = {
-    docker_true_bridge: ['run', '--rm', '--entrypoint', 'true', image],
-    docker_true_host: ['run', '--rm', '--network', 'host', '--entrypoint', 'true', image],
-    docker_node_bridge: ['run', '--rm', '--entrypoint', 'node', image, '-e', '0'],
+    docker_true_bridge: ['--entrypoint', 'true', image],
+    docker_true_host: ['--network', 'host', '--entrypoint', 'true', image],
+    docker_node_bridge: ['--entrypoint', 'node', image, '-e', '0'],
   };
-  const samples = Object.fromEntries(FLOORS.map(([key]) => [key, []]));
-  await timeCommand(runtime, args.docker_node_bridge); // page cache and Docker's first-run work
+  const floorRun = (key, name) => timeCommand(runtime, ['run', '--rm', '--name', name, ...args[key]]);
+  const prefix = `agent-start-floor-${process.pid}`;
+  await floorRun('docker_node_bridge', `${prefix}-first`); // page cache and Docker's first-run work
+  const since = nowMs();
+  const launched = [];
   for (let i = 0; i < runs; i++) {
-    for (const [key] of FLOORS) samples[key].push(await timeCommand(runtime, args[key]));
+    for (const [key] of FLOORS) {
+      const name = `${prefix}-${key}-${i}`;
+      const t0 = nowMs();
+      launched.push({ key, name, t0, exitMs: await floorRun(key, name) });
+    }
+  }
+  const events = containerEvents(runtime, since);
+  const samples = Object.fromEntries(FLOORS.map(([key]) => [key, []]));
+  for (const l of launched) {
+    const e = events[l.name] ?? {};
+    samples[l.key].push({ exit: l.exitMs, started: e.start ? e.start - l.t0 : null, ran: e.start && e.die ? e.die - e.start : null });
   }
   return floorStats(samples);
 }
@@ -181,7 +214,8 @@ async function measureMode(ctx, { warm, runs, label }) {
 /** One daemon per mode (the pool size is read at start-up), each on a fresh root. */
 async function measureNetwork(base, opts, hostNetwork) {
   const result = {};
-  for (const warm of [false, true]) {
+  if (opts.coldOnly) result.warm = { runs: 0, phases: phaseStats([]), samples: [], skipped: '--cold-only' };
+  for (const warm of opts.coldOnly ? [false] : [false, true]) {
     const name = `${hostNetwork ? 'host' : 'bridge'}-${warm ? 'warm' : 'cold'}`;
     const dir = path.join(base.work, name);
     const ctx = { ...base, root: path.join(dir, 'root'), home: path.join(dir, 'home'), daemonLog: path.join(dir, 'daemon.log') };
@@ -231,12 +265,13 @@ async function main() {
     summary.floors = await measureFloors(runtime, opts.image, opts.runs);
     Object.assign(summary, await measureNetwork(base, opts, false));
     if (opts.networkHost) summary.host_network = await measureNetwork(base, opts, true);
+    summary.cold_split = coldSplit(summary.cold.samples.filter((r) => !r.warm), summary.floors);
     summary.targets = checkTargets(summary);
     summary.load_after = load();
     printTables(summary, 'agent start, default bridge (proxy on docker0)');
     if (summary.host_network) printTables(summary.host_network, 'agent start, --network host (proxy on 127.0.0.1)');
     printFloors(summary.floors, opts.runs);
-    printSplit(summary, summary.floors);
+    printSplit(summary.cold_split, summary.cold.phases.first_post.p50);
     printTargets(summary.targets);
     console.log('(negative: before the message, while the warm container waited; -: no such line)');
     console.log(JSON.stringify(summary));

@@ -52,11 +52,16 @@ export function phaseStats(samples) {
   return stats;
 }
 
+/**
+ * Per floor: p50/p90 of the whole `docker run` to its exit (the floor as such), of the container's
+ * start (Docker's start event, ms after the CLI was launched) and of how long it ran (die - start).
+ */
 export function floorStats(floorSamples) {
   const out = {};
   for (const [key] of FLOORS) {
     const v = floorSamples[key] ?? [];
-    out[key] = { p50: round1(percentile(v, 0.5)), p90: round1(percentile(v, 0.9)), samples: v.map(round1) };
+    const stat = (field) => ({ p50: round1(percentile(v.map((x) => x[field]), 0.5)), p90: round1(percentile(v.map((x) => x[field]), 0.9)) });
+    out[key] = { ...stat('exit'), started: stat('started'), ran: stat('ran'), samples: v.map((x) => round1(x.exit)) };
   }
   return out;
 }
@@ -93,18 +98,37 @@ export function printTables(result, title) {
 }
 
 export function printFloors(floors, runs) {
-  console.log(`${`floors, same run (${runs} each)`.padEnd(LABEL)}${'p50'.padStart(9)}${'p90'.padStart(9)}`);
-  for (const [key, label] of FLOORS) console.log(`${label.padEnd(LABEL)}${col(floors[key].p50)}${col(floors[key].p90)}`);
+  console.log(`${`floors, same run (${runs} each): ms after docker run`.padEnd(LABEL)}${'exit p50'.padStart(9)}` +
+    `${'exit p90'.padStart(9)}${'start p50'.padStart(10)}${'ran p50'.padStart(9)}`);
+  for (const [key, label] of FLOORS) {
+    const x = floors[key];
+    console.log(`${label.padEnd(LABEL)}${col(x.p50)}${col(x.p90)}${col(x.started.p50, 10)}${col(x.ran.p50)}`);
+  }
 }
 
-/** Which share of the cold first POST is Docker's, node's and ours (everything after node runs). */
-export function printSplit(result, floors) {
-  const post = result.cold.phases.first_post.p50;
-  const docker = floors.docker_true_bridge.p50;
-  const node = floors.docker_node_bridge.p50;
-  if (post === null || docker === null || node === null) return;
-  console.log(`cold message → first POST p50 ${f(post)} ms = docker run floor ${f(docker)} + node start ` +
-    `${f(node - docker)} + the rest ${f(post - node)} (daemon, entrypoint, runner, SDK, Claude Code)`);
+/**
+ * Where the cold first POST goes, per run (p50 of each difference): Docker's part (docker run ->
+ * StartedAt; floor: a bare container's start), node's start (StartedAt -> the runner's first
+ * line; floor: how long `node -e 0` runs), and the rest (the runner, the SDK, claude: ours).
+ */
+export function coldSplit(samples, floors) {
+  const p50 = (fn) => round1(percentile(samples.map((s) => {
+    const v = fn(s);
+    return Number.isFinite(v) ? v : null;
+  }), 0.5));
+  const d = (a, b) => (s) => (s[a] === null || s[b] === null ? NaN : s[a] - s[b]);
+  return {
+    docker_ms: p50(d('container_started', 'daemon_start')), docker_floor_ms: floors.docker_true_bridge.started.p50,
+    node_ms: p50(d('main', 'container_started')), node_floor_ms: floors.docker_node_bridge.ran.p50,
+    rest_ms: p50(d('first_post', 'main')), daemon_ms: p50((s) => s.daemon_start ?? NaN),
+  };
+}
+
+export function printSplit(split, post) {
+  if (post === null || split.docker_ms === null) return;
+  console.log(`cold message → first POST p50 ${f(post)} ms, split per run (p50 of each part): daemon ${f(split.daemon_ms)}, ` +
+    `docker run → started ${f(split.docker_ms)} (floor ${f(split.docker_floor_ms)}), started → runner main ` +
+    `${f(split.node_ms)} (floor: node -e 0 runs ${f(split.node_floor_ms)}), main → first POST ${f(split.rest_ms)} (runner, SDK, claude)`);
 }
 
 export function printTargets(targets) {

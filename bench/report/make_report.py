@@ -207,10 +207,20 @@ def agent_start_details(start):
         if r.get("compiled_runner"):
             out += [f"{mode.capitalize()}: {r['compiled_runner']} of {r['runs']} runs compiled the "
                     "agent runner (the group's runner source differs from the image's).", ""]
-    out += ["| floor, same run | p50 | p90 |", "|---|---:|---:|"]
+    out += ["Floors in the same run, ms after `docker run` was launched: its exit (`--rm`: "
+            "removal included), the container's start (Docker's event) and how long it ran:", "",
+            "| floor | exit p50 | exit p90 | started p50 | ran p50 |", "|---|---:|---:|---:|---:|"]
     for row in start["floor_rows"]:
         f = start["floors"][row["key"]]
-        out.append(f"| `{row['label']}` | {ms(f['p50'])} | {ms(f['p90'])} |")
+        out.append(f"| `{row['label']}` | {ms(f['p50'])} | {ms(f['p90'])} | "
+                   f"{ms(f.get('started', {}).get('p50'))} | {ms(f.get('ran', {}).get('p50'))} |")
+    split = start.get("cold_split")
+    if split and split.get("docker_ms") is not None:
+        out += ["", f"Cold, per run (p50 of each part): the daemon {ms(split['daemon_ms'])} ms; "
+                f"`docker run` → container started {ms(split['docker_ms'])} ms (floor "
+                f"{ms(split['docker_floor_ms'])}); started → the runner's `main` "
+                f"{ms(split['node_ms'])} ms (floor: `node -e 0` runs {ms(split['node_floor_ms'])}); "
+                f"`main` → first POST {ms(split['rest_ms'])} ms (the runner, the SDK, claude)."]
     return out + [""]
 
 

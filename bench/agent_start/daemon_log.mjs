@@ -10,7 +10,8 @@ import { logLineMs, nowMs, sleep } from '../e2e/harness.mjs';
 
 const PATTERNS = [
   [/Spawning container agent: /, () => ({ kind: 'spawn' })],
-  [/Warm container (started|ready|taken): group=\S+ container=(\S+)/,
+  // The group's name may contain spaces ("Local chat"); the container name does not.
+  [/Warm container (started|ready|taken): group=.* container=(\S+)/,
     (m) => ({ kind: `warm-${m[1]}`, container: m[2] })],
   [/ agent output chat=/, () => ({ kind: 'output' })],
   // The group's runner source is not the image's: the entrypoint compiles it (seconds of tsc).

@@ -17,17 +17,17 @@ const LOG = [
   phase(2, 'entrypoint', 'start'),
   phase(3, 'agent-runner', 'output'),
   `${at(3)} info agent output chat=local:main chars=12`,
-  `${at(5)} info Warm container started: group=main container=nanoclaw-main-5`,
+  `${at(5)} info Warm container started: group=Local chat container=nanoclaw-main-5`,
   phase(5, 'entrypoint', 'start'),
   phase(6, 'agent-runner', 'warm-ready'),
-  `${at(6)} info Warm container ready: group=main container=nanoclaw-main-5`,
+  `${at(6)} info Warm container ready: group=Local chat container=nanoclaw-main-5`,
   // the message is sent here (index 7 of the events)
-  `${at(8)} info Warm container taken: group=main container=nanoclaw-main-5`,
+  `${at(8)} info Warm container taken: group=Local chat container=nanoclaw-main-5`,
   phase(8, 'agent-runner', 'input'),
   `${at(8)} debug [container main] [agent-runner] Input for group main`, // not an event
   phase(9, 'agent-runner', 'output'),
   `${at(9)} info agent output chat=local:main chars=12`,
-  `${at(11)} info Warm container started: group=main container=nanoclaw-main-11`,
+  `${at(11)} info Warm container started: group=Local chat container=nanoclaw-main-11`,
   phase(11, 'entrypoint', 'start'),
 ];
 

@@ -96,7 +96,9 @@ int main(int argc, char** argv) {
     nc::asio::io_context io;
     nc::container::ContainerRunner runner(
         io, config, settings,
-        [](const std::string&) { return nc::container::RunCredentials{"http://h:1", false, {}}; },
+        [](const std::string&, nc::container::Admission) {
+            return nc::container::RunCredentials{"http://h:1", false, {}, {}};
+        },
         security, clock);
     Samples samples;
     nc::asio::co_spawn(io, run_all(&runner, &samples, runs), nc::asio::detached);

@@ -39,7 +39,10 @@ Daemon::Daemon(fs::path root, std::map<std::string, std::string> env) : root_(st
             // The preflight would resolve api.anthropic.com: tests and benchmarks stay on
             // loopback (the preflight's own tests turn it on against a local upstream).
             {"NANOCLAW_PREFLIGHT", "off"},
-            {"MAX_CONCURRENT_CONTAINERS", "5"}};
+            {"MAX_CONCURRENT_CONTAINERS", "5"},
+            // Message -> runtime exec is the cold path; bench/agent_start measures warm
+            // containers with the real runtime.
+            {"WARM_POOL_SIZE", "0"}};
     for (auto& [k, v] : env)
         env_[k] = v;
 }

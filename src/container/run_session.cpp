@@ -24,8 +24,10 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t k_read_size = 64 * 1024;
 
-struct State {
-    State(asio::io_context& io_ctx, SessionOptions opts)
+} // namespace
+
+struct SessionState {
+    SessionState(asio::io_context& io_ctx, SessionOptions opts)
         : io(io_ctx), options(std::move(opts)), wake(io_ctx), watchdog(io_ctx), drain(io_ctx) {
         result.out = CappedBuffer(options.max_output_bytes);
         result.err = CappedBuffer(options.max_output_bytes);
@@ -37,6 +39,9 @@ struct State {
     MarkerParser parser;
     std::deque<ContainerOutput> queue;
     bool exited = false, out_eof = false, err_eof = false, closed = false, consumer_done = false;
+    bool input_given = false; ///< finish_session has started
+    bool early_stdout = false; ///< stdout bytes before the input was given
+    std::string stderr_line; ///< partial line for on_stderr_line_before_input
     SteadyClock::time_point last_activity = SteadyClock::now();
     Signal wake;
     asio::steady_timer watchdog;
@@ -45,6 +50,10 @@ struct State {
     bool streaming() const { return static_cast<bool>(options.on_output); }
     bool all_closed() const { return exited && out_eof && err_eof; }
 };
+
+namespace {
+
+using State = SessionState;
 using StatePtr = std::shared_ptr<State>;
 
 void handle_record(State& s, MarkerRecord record) {
@@ -68,6 +77,7 @@ awaitable<void> pump_stdout(StatePtr s) {
         const auto n = co_await s->child->read_stdout(buf.data(), buf.size());
         if (n == 0) break;
         const std::string_view chunk(buf.data(), n);
+        if (!s->input_given) s->early_stdout = true;
         if (s->result.out.append(chunk)) {
             spdlog::warn("Container stdout truncated due to size limit ({} bytes) for {}",
                          s->options.max_output_bytes, s->options.group_folder);
@@ -91,6 +101,20 @@ void log_stderr_lines(const State& s, std::string_view chunk) {
     }
 }
 
+// Whole lines only; a line longer than 4 KiB is cut (the ready line is short).
+void watch_stderr_lines(State& s, std::string_view chunk) {
+    constexpr std::size_t k_max_line = 4096;
+    for (const char c : chunk) {
+        if (c != '\n') {
+            if (s.stderr_line.size() < k_max_line) s.stderr_line.push_back(c);
+            continue;
+        }
+        const std::string line = std::move(s.stderr_line);
+        s.stderr_line.clear();
+        s.options.on_stderr_line_before_input(line);
+    }
+}
+
 awaitable<void> pump_stderr(StatePtr s) {
     std::string buf(k_read_size, '\0');
     for (;;) {
@@ -103,13 +127,14 @@ awaitable<void> pump_stderr(StatePtr s) {
                          s->options.max_output_bytes, s->options.group_folder);
         }
         if (spdlog::should_log(spdlog::level::debug)) log_stderr_lines(*s, chunk);
+        if (!s->input_given && s->options.on_stderr_line_before_input) watch_stderr_lines(*s, chunk);
     }
     s->err_eof = true;
     s->wake.notify();
 }
 
 awaitable<void> write_input(StatePtr s) {
-    const bool ok = co_await s->child->write_stdin_and_close(s->options.stdin_json);
+    const bool ok = co_await s->child->write_stdin_and_close(std::move(s->options.stdin_json));
     if (!ok) spdlog::debug("Writing input to {} failed (exited early?)", s->options.container_name);
 }
 
@@ -118,6 +143,12 @@ awaitable<void> wait_exit(StatePtr s) {
     s->result.exit_code = co_await s->child->wait_exit();
     s->exited = true;
     s->wake.notify();
+    if (!s->input_given && s->options.on_exit_before_input) {
+        // Moved out first: the callback may drop the last owner of the session.
+        auto on_exit = std::move(s->options.on_exit_before_input);
+        s->options.on_exit_before_input = nullptr;
+        on_exit();
+    }
     if (s->out_eof && s->err_eof) co_return;
     s->drain.expires_after(s->options.pipe_drain_grace);
     boost::system::error_code ec;
@@ -200,24 +231,56 @@ awaitable<bool> stop_by_name(asio::io_context& io, std::string binary, std::stri
     co_return kill.ok();
 }
 
-awaitable<SessionResult> run_session(asio::io_context& io, SessionOptions options) {
+SessionPtr spawn_session(asio::io_context& io, SessionOptions options) {
     auto s = std::make_shared<State>(io, std::move(options));
+    s->child = std::make_shared<ChildProcess>(
+        io, SpawnOptions{s->options.binary, s->options.args, s->options.extra_env, {}, {}});
+    start(s, "stdout", pump_stdout(s));
+    start(s, "stderr", pump_stderr(s));
+    start(s, "exit", wait_exit(s));
+    return s;
+}
+
+awaitable<bool> write_session_stdin(SessionPtr session, std::string text) {
+    co_return co_await session->child->write_stdin(std::move(text));
+}
+
+void close_session_stdin(const SessionPtr& session) { session->child->close_stdin(); }
+
+bool session_unusable(const SessionPtr& session) {
+    return session->exited || session->early_stdout;
+}
+
+bool session_exited(const SessionPtr& session) { return session->exited; }
+
+std::string session_stderr_tail(const SessionPtr& session, std::size_t max_bytes) {
+    const auto text = session->result.err.text();
+    return text.size() <= max_bytes ? text : text.substr(text.size() - max_bytes);
+}
+
+const std::string& session_container_name(const SessionPtr& session) {
+    return session->options.container_name;
+}
+
+int session_pid(const SessionPtr& session) { return session->child->pid(); }
+
+awaitable<SessionResult> finish_session(SessionPtr session, std::string last_input,
+                                        OutputCallback on_output,
+                                        std::function<void(const std::string&)> on_started) {
+    auto s = std::move(session);
+    s->input_given = true;
+    s->options.on_stderr_line_before_input = nullptr;
+    s->options.on_exit_before_input = nullptr;
+    s->options.stdin_json = std::move(last_input);
+    s->options.on_output = std::move(on_output);
+    // The hard timeout counts from the input, not from a warm container's start.
+    s->last_activity = SteadyClock::now();
     try {
-        s->child = std::make_shared<ChildProcess>(
-            io, SpawnOptions{s->options.binary, s->options.args, s->options.extra_env, {}, {}});
-    } catch (const std::exception& e) {
-        s->result.spawn_error = e.what();
-        co_return std::move(s->result);
-    }
-    try {
-        if (s->options.on_started) s->options.on_started(s->options.container_name);
+        if (on_started) on_started(s->options.container_name);
     } catch (const std::exception& e) {
         spdlog::error("Run-started hook for {} failed: {}", s->options.container_name, e.what());
     }
     start(s, "stdin", write_input(s));
-    start(s, "stdout", pump_stdout(s));
-    start(s, "stderr", pump_stderr(s));
-    start(s, "exit", wait_exit(s));
     start(s, "watchdog", watch_hard_timeout(s));
     if (s->streaming()) start(s, "output", deliver_outputs(s));
     while (!s->all_closed()) co_await s->wake.wait();
@@ -226,6 +289,22 @@ awaitable<SessionResult> run_session(asio::io_context& io, SessionOptions option
     s->drain.cancel();
     while (s->streaming() && !s->consumer_done) co_await s->wake.wait();
     co_return std::move(s->result);
+}
+
+awaitable<SessionResult> run_session(asio::io_context& io, SessionOptions options) {
+    auto stdin_json = std::move(options.stdin_json);
+    auto on_output = std::move(options.on_output);
+    auto on_started = std::move(options.on_started);
+    SessionPtr s;
+    try {
+        s = spawn_session(io, std::move(options));
+    } catch (const std::exception& e) {
+        SessionResult failed;
+        failed.spawn_error = e.what();
+        co_return failed;
+    }
+    co_return co_await finish_session(std::move(s), std::move(stdin_json), std::move(on_output),
+                                      std::move(on_started));
 }
 
 } // namespace nanoclaw::container::detail

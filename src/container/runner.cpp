@@ -12,8 +12,10 @@
 #include "nanoclaw/container/run_args.hpp"
 #include "nanoclaw/core/atomic_file.hpp"
 #include "nanoclaw/core/group_folder.hpp"
+#include "nanoclaw/core/spawn.hpp"
 #include "run_session.hpp"
 #include "signal.hpp"
+#include "warm_pool.hpp"
 
 namespace nanoclaw::container {
 
@@ -31,6 +33,7 @@ struct ContainerRunner::Impl {
     const core::Clock& clock;
     int pending_prerequisites = 0; ///< run() waits while this is above zero
     detail::Signal prerequisites_done;
+    std::unique_ptr<detail::WarmPool> warm;
 };
 
 namespace {
@@ -44,6 +47,8 @@ class ReleaseGuard {
     }
     ReleaseGuard(const ReleaseGuard&) = delete;
     ReleaseGuard& operator=(const ReleaseGuard&) = delete;
+    /// The release now belongs to someone else.
+    void dismiss() { release_ = nullptr; }
 
   private:
     std::function<void()> release_;
@@ -90,6 +95,11 @@ ContainerRunner::ContainerRunner(asio::io_context& io, const core::Config& confi
                                  MountSecurity& mount_security, const core::Clock& clock)
     : impl_(std::make_unique<Impl>(io, config, std::move(settings), std::move(credentials),
                                    mount_security, clock)) {
+    impl_->warm = std::make_unique<detail::WarmPool>(
+        io, config, impl_->settings.stop_timeout,
+        [this](core::RegisteredGroup group, ContainerInput header) {
+            keep_warm(std::move(group), std::move(header));
+        });
     // A container that dies before reading stdin must yield EPIPE, not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
 }
@@ -122,6 +132,9 @@ awaitable<bool> ContainerRunner::stop_container(std::string container_name) {
 
 namespace {
 
+/// Tells the agent image to start its agent and wait for the prompt on stdin (container contract).
+constexpr std::string_view k_warm_env = "NANOCLAW_WARM";
+
 struct PreparedRun {
     PreparedMounts prepared;
     std::string container_name;
@@ -129,21 +142,29 @@ struct PreparedRun {
     detail::SessionOptions session;
 };
 
-PreparedRun prepare_run(const ContainerRunner::Impl& impl, MountSecurity& security,
-                        const core::RegisteredGroup& group, const ContainerInput& input,
-                        const RunCredentials& creds) {
-    const auto& cfg = impl.config;
-    const bool is_main = input.is_main;
+PreparedMounts prepare_mounts(const ContainerRunner::Impl& impl, MountSecurity& security,
+                              const core::RegisteredGroup& group, bool is_main) {
     std::vector<VolumeMount> extras;
     if (group.container_config && !group.container_config->additional_mounts.empty()) {
         extras =
             security.validate_all(group.container_config->additional_mounts, group.name, is_main);
     }
+    return prepare_host(impl.config, impl.settings, group, is_main, extras);
+}
+
+PreparedRun prepare_run(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
+                        const ContainerInput& input, const RunCredentials& creds,
+                        PreparedMounts prepared, bool warm) {
+    const auto& cfg = impl.config;
     PreparedRun run;
-    run.prepared = prepare_host(cfg, impl.settings, group, is_main, extras);
+    run.prepared = std::move(prepared);
     run.container_name = make_container_name(group.folder, impl.clock.now());
     auto args = build_run_args(cfg, impl.settings,
                                {run.container_name, creds.base_url, creds.oauth, run.prepared});
+    if (warm) {
+        // The image name stays last; the runner then waits for its prompt on stdin.
+        args.insert(args.end() - 1, {"-e", std::string(k_warm_env) + "=1"});
+    }
     run.argv.push_back(cfg.container_runtime_bin);
     run.argv.insert(run.argv.end(), args.begin(), args.end());
     auto& s = run.session;
@@ -182,37 +203,145 @@ RunLogData log_data(const ContainerRunner::Impl& impl, const core::RegisteredGro
 
 } // namespace
 
-awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, ContainerInput input,
-                                                OutputCallback on_output, RunHooks hooks) {
-    auto& impl = *impl_;
-    core::assert_valid_group_folder(group.folder); // the one failure that throws (§5.14)
+namespace {
+
+// A warm container's first stdin line: the input without what only the message knows.
+std::string warm_header_line(const ContainerInput& input) {
+    auto doc = nlohmann::ordered_json::parse(to_json_text(input));
+    for (const char* key : {"prompt", "isScheduledTask", "script"}) doc.erase(key);
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// The take: the rest of the input, then EOF.
+std::string warm_take_line(const ContainerInput& input) {
+    auto full = nlohmann::ordered_json::parse(to_json_text(input));
+    nlohmann::ordered_json doc;
+    for (const char* key : {"prompt", "isScheduledTask", "script"}) {
+        if (full.contains(key)) doc[key] = full[key];
+    }
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+// Path, size and modification time of every file of the group's runner copy: an agent that edits
+// its runner changes this, and a warm container started before the edit must not be used.
+std::string runner_source_stamp(const std::vector<VolumeMount>& mounts) {
+    namespace fs = std::filesystem;
+    std::string stamp;
+    for (const auto& m : mounts) {
+        if (m.container_path != "/app/src") continue;
+        std::error_code ec;
+        std::vector<std::string> lines;
+        for (fs::recursive_directory_iterator it(m.host_path, ec), end; !ec && it != end;
+             it.increment(ec)) {
+            std::error_code stat_ec;
+            const auto status = it->symlink_status(stat_ec);
+            if (stat_ec || !fs::is_regular_file(status)) continue;
+            const auto size = it->file_size(stat_ec);
+            const auto time = it->last_write_time(stat_ec);
+            lines.push_back(fmt::format("{} {} {}", it->path().string(), size,
+                                        time.time_since_epoch().count()));
+        }
+        if (ec) lines.push_back("unreadable: " + ec.message());
+        std::sort(lines.begin(), lines.end());
+        for (auto& line : lines) stamp += line + "\n";
+    }
+    return stamp;
+}
+
+// Everything that decides what a container started for `input` would do, except its name and
+// its token: equal keys mean a warm container can serve the run exactly as a cold start would.
+std::string warm_key(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
+                     const ContainerInput& input, const PreparedMounts& prepared) {
+    const auto args = build_run_args(impl.config, impl.settings, {"", "", false, prepared});
+    std::string key = group.folder + "\n" + warm_header_line(input);
+    for (const auto& a : args) key += a + "\n";
+    return key + runner_source_stamp(prepared.mounts);
+}
+
+std::shared_ptr<detail::WarmEntry> take_warm(ContainerRunner::Impl& impl,
+                                             const core::RegisteredGroup& group,
+                                             const ContainerInput& input,
+                                             const PreparedMounts& prepared) {
+    if (impl.warm->size() == 0) return nullptr;
+    std::string why_not;
+    auto entry = impl.warm->take(group.folder, warm_key(impl, group, input, prepared), why_not);
+    if (!why_not.empty()) {
+        spdlog::info("Warm container of {} not used ({}); starting one", group.name, why_not);
+    }
+    if (!entry) return nullptr;
+    // Its token admits requests from now until the run ends (the ReleaseGuard).
+    if (!entry->credentials.activate || !entry->credentials.activate()) {
+        spdlog::warn("Warm container of {} lost its proxy admission; starting one", group.name);
+        if (entry->credentials.release) entry->credentials.release();
+        detail::close_session_stdin(entry->session);
+        return nullptr;
+    }
+    return entry;
+}
+
+awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup group,
+                           ContainerInput header) {
     while (impl.pending_prerequisites > 0)
         co_await impl.prerequisites_done.wait();
-    const auto started = impl.clock.now();
-    const auto steady_start = std::chrono::steady_clock::now();
+    auto& pool = *impl.warm;
+    if (!pool.make_room(group.folder)) co_return;
+    // Until the entry is added, a failure leaves the pool as it was (image watch included).
+    struct IdleCheck {
+        detail::WarmPool& pool;
+        ~IdleCheck() { pool.stop_watch_if_empty(); }
+    } idle_check{pool};
+    PreparedMounts prepared;
     RunCredentials creds;
-    PreparedRun run;
     try {
-        creds = impl.credentials(group.folder);
+        prepared = prepare_mounts(impl, impl.mount_security, group, header.is_main);
+        creds = impl.credentials(group.folder, Admission::dormant);
     } catch (const std::exception& e) {
-        co_return spawn_error(std::string("no credentials for the run: ") + e.what());
+        spdlog::warn("No warm container for {}: {}", group.name, e.what());
+        co_return;
     }
-    ReleaseGuard release(std::move(creds.release));
+    ReleaseGuard release_on_failure(creds.release);
+    auto entry = std::make_shared<detail::WarmEntry>();
+    entry->key = warm_key(impl, group, header, prepared);
+    auto run = prepare_run(impl, group, header, creds, std::move(prepared), true);
+    entry->id = pool.next_id();
+    run.session.on_stderr_line_before_input = pool.ready_watch(entry->id);
+    run.session.on_exit_before_input = pool.exit_watch(entry->id);
+    spdlog::debug("warm container args: {}", loggable_args(run.argv));
     try {
-        run = prepare_run(impl, impl.mount_security, group, input, creds);
+        entry->session = detail::spawn_session(impl.io, run.session);
     } catch (const std::exception& e) {
-        spdlog::error("Cannot prepare the container run of {}: {}", group.folder, e.what());
-        co_return spawn_error(std::string("cannot prepare the host: ") + e.what());
+        spdlog::warn("No warm container for {}: {}", group.name, e.what());
+        co_return;
     }
-    log_spawn(run.prepared.mounts, run.argv, group, input.is_main);
-    run.session.on_output = std::move(on_output);
-    run.session.on_started = std::move(hooks.on_started);
-    const bool streaming = static_cast<bool>(run.session.on_output);
-    auto result = co_await detail::run_session(impl.io, run.session);
-    if (result.spawn_error) {
-        spdlog::error("Container spawn error for {}: {}", group.folder, *result.spawn_error);
-        co_return spawn_error(*result.spawn_error);
+    entry->folder = group.folder;
+    entry->group_name = group.name;
+    entry->credentials = std::move(creds);
+    entry->argv = std::move(run.argv);
+    entry->mounts = std::move(run.prepared.mounts);
+    entry->started_wall = impl.clock.now();
+    entry->started = std::chrono::steady_clock::now();
+    const auto header_line = warm_header_line(header);
+    entry->group = std::move(group);
+    entry->header = std::move(header);
+    auto session = entry->session;
+    pool.add(std::move(entry));
+    release_on_failure.dismiss();
+    // Written after add(): the session's hooks find the entry from now on.
+    if (!co_await detail::write_session_stdin(session, header_line)) {
+        spdlog::debug("Warm container {} did not take its input header",
+                      detail::session_container_name(session));
     }
+}
+
+} // namespace
+
+namespace {
+
+ContainerOutput finish_run(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
+                           const ContainerInput& input, const PreparedRun& run,
+                           const detail::SessionResult& result, bool streaming,
+                           std::chrono::system_clock::time_point started,
+                           std::chrono::steady_clock::time_point steady_start) {
     RunFacts facts{result.timed_out,
                    result.had_streaming_output,
                    streaming,
@@ -232,7 +361,71 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
     spdlog::info("Container completed: group={} status={} exitCode={} durationMs={}", group.name,
                  outcome.status == OutputStatus::success ? "success" : "error",
                  exit_code_text(result.exit_code), data.duration_ms);
-    co_return outcome;
+    return outcome;
 }
+
+} // namespace
+
+awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, ContainerInput input,
+                                                OutputCallback on_output, RunHooks hooks) {
+    auto& impl = *impl_;
+    core::assert_valid_group_folder(group.folder); // the one failure that throws (§5.14)
+    while (impl.pending_prerequisites > 0)
+        co_await impl.prerequisites_done.wait();
+    const auto started = impl.clock.now();
+    const auto steady_start = std::chrono::steady_clock::now();
+    const bool streaming = static_cast<bool>(on_output);
+    PreparedMounts prepared;
+    try {
+        prepared = prepare_mounts(impl, impl.mount_security, group, input.is_main);
+    } catch (const std::exception& e) {
+        spdlog::error("Cannot prepare the container run of {}: {}", group.folder, e.what());
+        co_return spawn_error(std::string("cannot prepare the host: ") + e.what());
+    }
+    if (auto warm = take_warm(impl, group, input, prepared)) {
+        ReleaseGuard release(std::move(warm->credentials.release));
+        PreparedRun run;
+        run.container_name = detail::session_container_name(warm->session);
+        run.argv = warm->argv;
+        run.prepared.mounts = warm->mounts;
+        run.session.stdin_json = to_json_text(input);
+        spdlog::info("Warm container taken: group={} container={}", group.name,
+                     run.container_name);
+        auto result = co_await detail::finish_session(warm->session, warm_take_line(input),
+                                                      std::move(on_output),
+                                                      std::move(hooks.on_started));
+        co_return finish_run(impl, group, input, run, result, streaming, started, steady_start);
+    }
+    RunCredentials creds;
+    try {
+        creds = impl.credentials(group.folder, Admission::live);
+    } catch (const std::exception& e) {
+        co_return spawn_error(std::string("no credentials for the run: ") + e.what());
+    }
+    ReleaseGuard release(std::move(creds.release));
+    auto run = prepare_run(impl, group, input, creds, std::move(prepared), false);
+    log_spawn(run.prepared.mounts, run.argv, group, input.is_main);
+    run.session.on_output = std::move(on_output);
+    run.session.on_started = std::move(hooks.on_started);
+    auto result = co_await detail::run_session(impl.io, run.session);
+    if (result.spawn_error) {
+        spdlog::error("Container spawn error for {}: {}", group.folder, *result.spawn_error);
+        co_return spawn_error(*result.spawn_error);
+    }
+    co_return finish_run(impl, group, input, run, result, streaming, started, steady_start);
+}
+
+void ContainerRunner::keep_warm(core::RegisteredGroup group, ContainerInput header) {
+    auto& impl = *impl_;
+    if (!impl.warm->enabled() || !core::is_valid_group_folder(group.folder)) return;
+    core::spawn(impl.io.get_executor(), "warm container start",
+                start_warm(impl, std::move(group), std::move(header)));
+}
+
+std::vector<WarmContainerInfo> ContainerRunner::warm_containers() const {
+    return impl_->warm->info();
+}
+
+awaitable<void> ContainerRunner::shutdown_warm() { co_await impl_->warm->shutdown(); }
 
 } // namespace nanoclaw::container

@@ -196,6 +196,14 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
     c.container_cpus = non_empty(env, "CONTAINER_CPUS");
     c.container_memory = non_empty(env, "CONTAINER_MEMORY");
     c.container_pids_limit = non_empty(env, "CONTAINER_PIDS_LIMIT");
+    const long long warm = int_setting(env, "WARM_POOL_SIZE", c.warm_pool_size, w);
+    if (warm < 0 || warm > 64) {
+        w.push_back(fmt::format("WARM_POOL_SIZE must be 0 (off) to 64 (got {}); using {}", warm,
+                                c.warm_pool_size));
+    } else {
+        c.warm_pool_size = static_cast<int>(warm);
+    }
+    c.warm_pool_ttl = timeout_setting(env, "WARM_POOL_TTL", c.warm_pool_ttl.count(), w);
 
     const long long port = int_setting(env, "CREDENTIAL_PROXY_PORT", 3001, w);
     if (port < 0 || port > 65535) {

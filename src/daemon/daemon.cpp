@@ -61,7 +61,8 @@ struct Daemon {
                 [this](const proxy::UsageRecord& u) { record_usage(u); }),
           mounts(cfg.mount_allowlist_path, cfg.home_dir, cfg.root),
           runner(
-              io, cfg, container_settings, [this](const std::string& f) { return open_run(f); },
+              io, cfg, container_settings,
+              [this](const std::string& f, container::Admission a) { return open_run(f, a); },
               mounts, clock),
           queue(io, queue::QueueOptions{cfg.max_concurrent_containers, cfg.data_dir / "ipc"}),
           outbound(io.get_executor(), channels),
@@ -91,10 +92,13 @@ struct Daemon {
 
     void preflight();
 
-    container::RunCredentials open_run(const std::string& folder) {
-        auto access =
-            proxy.open_run(folder, container::proxy_host_for_containers(container_settings));
-        return {access.base_url, access.oauth, access.release};
+    container::RunCredentials open_run(const std::string& folder, container::Admission admission) {
+        auto access = proxy.open_run(folder,
+                                     container::proxy_host_for_containers(container_settings),
+                                     admission == container::Admission::dormant
+                                         ? proxy::RunRegistry::Admission::dormant
+                                         : proxy::RunRegistry::Admission::live);
+        return {access.base_url, access.oauth, access.release, access.activate};
     }
 
     void record_usage(const proxy::UsageRecord& u) {
@@ -110,9 +114,15 @@ struct Daemon {
 
     // Built only when a local client asks (`nanoclaw status`): nothing here runs while idle.
     nlohmann::json status() const {
-        const LiveStatusSources sources{
-            started_at,   channels, queue, proxy.bind_host(),
-            proxy.port(), std::string(proxy::to_string(proxy.auth_mode()))};
+        const LiveStatusSources sources{started_at,
+                                        channels,
+                                        queue,
+                                        proxy.bind_host(),
+                                        proxy.port(),
+                                        std::string(proxy::to_string(proxy.auth_mode())),
+                                        config.warm_pool_size,
+                                        config.warm_pool_ttl,
+                                        runner.warm_containers()};
         return live_status(sources, std::chrono::system_clock::now());
     }
 
@@ -256,6 +266,8 @@ awaitable<void> Daemon::shutdown(int signo) {
     notifier.notify("STOPPING=1\nSTATUS=stopping");
     // Stop intake: messages are still stored, but nothing new starts.
     flow.stop_dispatch();
+    // Warm containers leave first: nothing would take them now.
+    co_await runner.shutdown_warm();
     queue.shutdown();
     tasks.stop();
     ipc.stop();

@@ -50,6 +50,26 @@ json runs_json(const queue::GroupQueue& queue) {
     return j;
 }
 
+json warm_pool_json(const LiveStatusSources& sources) {
+    json containers = json::array();
+    for (const auto& w : sources.warm_containers) {
+        json c = json::object();
+        c["folder"] = w.group_folder;
+        c["container"] = w.container_name;
+        c["ready"] = w.ready;
+        c["age_s"] = std::chrono::duration_cast<std::chrono::seconds>(w.age).count();
+        c["expires_in_s"] = std::chrono::duration_cast<std::chrono::seconds>(w.expires_in).count();
+        if (w.memory_bytes) c["memory_bytes"] = *w.memory_bytes;
+        if (w.cpu_usec) c["cpu_s"] = static_cast<double>(*w.cpu_usec) / 1e6;
+        containers.push_back(std::move(c));
+    }
+    json j = json::object();
+    j["size"] = sources.warm_pool_size;
+    j["ttl_s"] = std::chrono::duration_cast<std::chrono::seconds>(sources.warm_pool_ttl).count();
+    j["containers"] = std::move(containers);
+    return j;
+}
+
 } // namespace
 
 json live_status(const LiveStatusSources& sources, std::chrono::system_clock::time_point now) {
@@ -74,6 +94,7 @@ json live_status(const LiveStatusSources& sources, std::chrono::system_clock::ti
         std::chrono::duration_cast<std::chrono::seconds>(now - sources.started_at).count();
     j["channels"] = std::move(channels);
     j["runs"] = runs_json(sources.queue);
+    j["warm_pool"] = warm_pool_json(sources);
     j["proxy"] = std::move(proxy);
     return j;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nanoclaw/channels/channel.hpp"
+#include "nanoclaw/container/warm_info.hpp"
 #include "nanoclaw/queue/group_queue.hpp"
 
 namespace nanoclaw::daemon {
@@ -24,10 +25,14 @@ struct LiveStatusSources {
     std::string proxy_host; ///< where the credential proxy listens
     unsigned proxy_port = 0;
     std::string proxy_auth_mode; ///< "api-key" or "oauth"
+    int warm_pool_size = 0;
+    std::chrono::milliseconds warm_pool_ttl{0};
+    std::vector<container::WarmContainerInfo> warm_containers;
 };
 
 /// version, pid, started_at, uptime_s, channels [{name, connected, detail}], runs {active,
-/// max, queued, warm, groups [...]}, proxy {host, port, auth_mode}.
+/// max, queued, warm, groups [...]}, warm_pool {size, ttl_s, containers [{folder, container, ready,
+/// age_s, expires_in_s, memory_bytes?, cpu_s?}]}, proxy {host, port, auth_mode}.
 nlohmann::json live_status(const LiveStatusSources& sources,
                            std::chrono::system_clock::time_point now);
 

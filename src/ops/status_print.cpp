@@ -30,6 +30,31 @@ std::string when(const std::string& iso, long long now_ms) {
     return fmt::format("{} ({} ago)", iso, format_duration(-delta));
 }
 
+// "warm pool  1 of 2 (TTL 30m)" and one line per idle warm container with what it costs.
+void print_warm_pool(const json& w, std::ostream& out) {
+    const int size = w.value("size", 0);
+    const auto containers = w.value("containers", json::array());
+    if (size == 0) {
+        out << "warm pool   off (WARM_POOL_SIZE=0)\n";
+        return;
+    }
+    out << fmt::format("warm pool   {} of {} (TTL {})\n", containers.size(), size,
+                       format_duration(w.value("ttl_s", 0LL)));
+    for (const auto& c : containers) {
+        std::string usage = "memory and CPU not readable here";
+        if (c.contains("memory_bytes") || c.contains("cpu_s")) {
+            usage = fmt::format("{:.1f} MiB, CPU {:.2f} s",
+                                c.value("memory_bytes", 0.0) / (1024.0 * 1024.0),
+                                c.value("cpu_s", 0.0));
+        }
+        out << fmt::format("{}{:<24} {} for {}, expires in {}, {} {}\n", k_indent,
+                           str(c, "folder"), c.value("ready", false) ? "ready" : "starting",
+                           format_duration(c.value("age_s", 0LL)),
+                           format_duration(c.value("expires_in_s", 0LL)), usage,
+                           str(c, "container"));
+    }
+}
+
 void print_daemon(const json& d, std::ostream& out) {
     if (!d.value("running", false)) {
         out << fmt::format("daemon      not running ({})\n", str(d, "reason"));
@@ -60,6 +85,7 @@ void print_daemon(const json& d, std::ostream& out) {
         out << fmt::format("{}{:<24} {}{} {}\n", k_indent, str(r, "jid"), str(r, "state"),
                            kind.empty() ? "" : " (" + kind + ")", str(r, "container"));
     }
+    print_warm_pool(d.value("warm_pool", json::object()), out);
     const auto proxy = d.value("proxy", json::object());
     out << fmt::format("proxy       {}:{} ({})\n", str(proxy, "host"), proxy.value("port", 0),
                        str(proxy, "auth_mode"));

@@ -175,14 +175,19 @@ std::string CredentialProxy::base_url_for(std::string_view token,
            run_path_prefix(token);
 }
 
-RunAccess CredentialProxy::open_run(std::string group_folder, std::string_view container_host) {
-    const std::string token = register_run(std::move(group_folder));
+RunAccess CredentialProxy::open_run(std::string group_folder, std::string_view container_host,
+                                   RunRegistry::Admission admission) {
+    const std::string token = impl_->state->runs->add(std::move(group_folder), admission);
     std::weak_ptr<RunRegistry> registry = impl_->state->runs;
     auto release = [registry, token]() {
         if (auto runs = registry.lock()) runs->remove(token);
     };
+    auto activate = [registry, token]() {
+        auto runs = registry.lock();
+        return runs && runs->activate(token);
+    };
     return RunAccess{base_url_for(token, container_host), auth_mode() == AuthMode::oauth,
-                     std::move(release)};
+                     std::move(release), std::move(activate)};
 }
 
 void CredentialProxy::set_upstream_observer(UpstreamObserver observer) {

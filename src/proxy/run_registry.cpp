@@ -44,11 +44,19 @@ std::string random_token() {
 
 } // namespace
 
-std::string RunRegistry::add(std::string group_folder) {
+std::string RunRegistry::add(std::string group_folder, Admission admission) {
     std::string token = random_token();
     std::lock_guard lock(mutex_);
-    runs_.emplace(token, std::move(group_folder));
+    runs_.emplace(token, Run{std::move(group_folder), admission == Admission::live});
     return token;
+}
+
+bool RunRegistry::activate(std::string_view token) {
+    std::lock_guard lock(mutex_);
+    const auto it = runs_.find(std::string(token));
+    if (it == runs_.end()) return false;
+    it->second.live = true;
+    return true;
 }
 
 void RunRegistry::remove(std::string_view token) {
@@ -60,8 +68,8 @@ std::optional<std::string> RunRegistry::lookup(std::string_view token) const {
     if (token.size() != k_run_token_length) return std::nullopt;
     std::lock_guard lock(mutex_);
     const auto it = runs_.find(std::string(token));
-    if (it == runs_.end()) return std::nullopt;
-    return it->second;
+    if (it == runs_.end() || !it->second.live) return std::nullopt;
+    return it->second.group_folder;
 }
 
 std::size_t RunRegistry::size() const {

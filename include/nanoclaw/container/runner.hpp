@@ -8,10 +8,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "nanoclaw/container/mount_security.hpp"
 #include "nanoclaw/container/settings.hpp"
 #include "nanoclaw/container/types.hpp"
+#include "nanoclaw/container/warm_info.hpp"
 #include "nanoclaw/core/asio.hpp"
 #include "nanoclaw/core/clock.hpp"
 #include "nanoclaw/core/config.hpp"
@@ -52,6 +54,16 @@ public:
     /// in the background: no new container can be listed as an orphan and stopped, and no agent
     /// of an earlier daemon still works next to a new one.
     void run_after(awaitable<void> prerequisite);
+
+    /// Starts one warm container for `group` (WARM_POOL_SIZE > 0): the same argv and mounts as a
+    /// run with `header` would get, its agent started and waiting, its proxy token dormant. The
+    /// next run of the group with the same settings, session and runner source takes it
+    /// instead of spawning (see warm_pool.hpp). `header.prompt` is ignored.
+    void keep_warm(core::RegisteredGroup group, ContainerInput header);
+    /// The warm containers now idle, for `nanoclaw status`.
+    std::vector<WarmContainerInfo> warm_containers() const;
+    /// Dismisses every warm container, waits (bounded) for them to exit, starts none after.
+    awaitable<void> shutdown_warm();
 
     /// `stop -t 1 <name>` with the stop timeout; false if the name is invalid or the stop failed.
     awaitable<bool> stop_container(std::string container_name);

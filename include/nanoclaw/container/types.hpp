@@ -52,10 +52,17 @@ struct RunCredentials {
     std::string base_url;
     bool oauth = false;
     std::function<void()> release; ///< called exactly once when the run ends (may be empty)
+    /// Makes dormant credentials admit requests; false when they were released meanwhile.
+    std::function<bool()> activate;
 };
 
+/// Live credentials admit requests at once (a cold run); dormant ones only after `activate`
+/// (a warm container, started long before a message takes it).
+enum class Admission { live, dormant };
+
 /// Asked once per run with the group folder; may throw (the run then fails before spawning).
-using CredentialSource = std::function<RunCredentials(const std::string& group_folder)>;
+using CredentialSource =
+    std::function<RunCredentials(const std::string& group_folder, Admission admission)>;
 
 /// Compact JSON of `input` with v1's key order; no trailing newline.
 std::string to_json_text(const ContainerInput& input);

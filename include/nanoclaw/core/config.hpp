@@ -45,6 +45,10 @@ struct Config {
     std::optional<std::string> container_cpus;      ///< --cpus, unset = reference argv
     std::optional<std::string> container_memory;    ///< --memory
     std::optional<std::string> container_pids_limit;///< --pids-limit
+    /// WARM_POOL_SIZE: agent containers kept started and idle, one per recently used group, so a
+    /// message skips the container's start (0 = off). WARM_POOL_TTL: how long one may idle.
+    int warm_pool_size = 1;
+    std::chrono::milliseconds warm_pool_ttl{1'800'000};
 
     // Credential proxy.
     int credential_proxy_port = 3001; ///< 0 = any free port

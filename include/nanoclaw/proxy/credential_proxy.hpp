@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "nanoclaw/proxy/run_registry.hpp"
 #include "nanoclaw/proxy/settings.hpp"
 #include "nanoclaw/proxy/upstream_event.hpp"
 #include "nanoclaw/proxy/usage.hpp"
@@ -24,12 +25,13 @@ namespace nanoclaw::proxy {
 /// Called on the io thread once per upstream response that carried usage.
 using UsageCallback = std::function<void(const UsageRecord&)>;
 
-/// What a container run needs from the proxy; `release` ends the run's admission (idempotent,
-/// safe to call after the proxy is gone).
+/// What a container run needs from the proxy; `release` ends the run's admission and `activate`
+/// makes a dormant run's token admit requests (both idempotent, safe after the proxy is gone).
 struct RunAccess {
     std::string base_url; ///< the container's ANTHROPIC_BASE_URL (carries the run token)
     bool oauth = false;   ///< true: give CLAUDE_CODE_OAUTH_TOKEN=placeholder, else ANTHROPIC_API_KEY
     std::function<void()> release;
+    std::function<bool()> activate; ///< false when the run was released meanwhile
 };
 
 class CredentialProxy {
@@ -57,8 +59,10 @@ public:
     void unregister_run(const std::string& token);
     /// "http://<container_host>:<port>/r/<token>": the ANTHROPIC_BASE_URL of that run.
     std::string base_url_for(std::string_view token, std::string_view container_host) const;
-    /// register_run + base_url_for + auth mode in one value for the container runner.
-    RunAccess open_run(std::string group_folder, std::string_view container_host);
+    /// register_run + base_url_for + auth mode in one value for the container runner. A dormant
+    /// run's token is refused like an unknown one until `activate` (a warm container's).
+    RunAccess open_run(std::string group_folder, std::string_view container_host,
+                       RunRegistry::Admission admission = RunRegistry::Admission::live);
 
     /// Receives every upstream status and connection failure of live runs (on the io thread);
     /// set before start(). The daemon uses it to tell a chat why its agent gets no answer.

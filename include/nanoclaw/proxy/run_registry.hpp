@@ -12,20 +12,31 @@
 
 namespace nanoclaw::proxy {
 
-/// Thread-safe map of live run tokens to group folders.
+/// Thread-safe map of run tokens to group folders.
 class RunRegistry {
 public:
+    /// Whether a new token admits requests at once (a cold run) or only after activate() (a warm
+    /// container: it is started with its token in the environment, and the token grants nothing
+    /// until a message takes the container).
+    enum class Admission { live, dormant };
+
     /// Creates a fresh token (48 hex characters from the OS CSPRNG) bound to `group_folder`.
-    std::string add(std::string group_folder);
+    std::string add(std::string group_folder, Admission admission = Admission::live);
+    /// Makes a dormant token live; false when the token is unknown (released meanwhile).
+    bool activate(std::string_view token);
     /// Forgets `token`; unknown tokens are ignored, so release is idempotent.
     void remove(std::string_view token);
-    /// The group folder of a live token, or nullopt.
+    /// The group folder of a live token, or nullopt (unknown, released or still dormant).
     std::optional<std::string> lookup(std::string_view token) const;
     std::size_t size() const;
 
 private:
+    struct Run {
+        std::string group_folder;
+        bool live = false;
+    };
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::string> runs_;
+    std::unordered_map<std::string, Run> runs_;
 };
 
 /// The token length produced by RunRegistry::add.

@@ -78,9 +78,14 @@ ContainerRunner& RunnerFixture::runner() {
     if (!runner_) {
         security_ = std::make_unique<MountSecurity>(config_.mount_allowlist_path, config_.home_dir,
                                                     root_);
-        auto source = [this](const std::string&) {
+        auto source = [this](const std::string&, Admission admission) {
+            admissions_.push_back(admission);
             ++credential_requests_;
-            return RunCredentials{base_url_, oauth_, [this] { ++credential_releases_; }};
+            return RunCredentials{base_url_, oauth_, [this] { ++credential_releases_; },
+                                  [this] {
+                                      ++credential_activations_;
+                                      return true;
+                                  }};
         };
         runner_ = std::make_unique<ContainerRunner>(io_, config_, settings_, source, *security_,
                                                     clock_);

@@ -75,6 +75,8 @@ protected:
     core::SystemClock clock_;
     int credential_requests_ = 0;
     int credential_releases_ = 0;
+    int credential_activations_ = 0;
+    std::vector<Admission> admissions_;
     std::string base_url_ = "http://host.docker.internal:3001/run-token-abc";
     bool oauth_ = false;
 

@@ -192,7 +192,7 @@ TEST_F(RunnerFailureTest, CallbacksRunOneAtATimeInOrderBeforeTheRunResolves) {
 TEST_F(RunnerFailureTest, CredentialSourceFailureFailsTheRunWithoutSpawning) {
     MountSecurity security("/nonexistent", "/", "/");
     ContainerRunner failing(io_, config_, settings_,
-                            [](const std::string&) -> RunCredentials {
+                            [](const std::string&, Admission) -> RunCredentials {
                                 throw std::runtime_error("proxy down");
                             },
                             security, clock_);

@@ -54,6 +54,24 @@ TEST(AdmissionTest, ReleasedRunsAreRefused) {
     EXPECT_EQ(upstream.request_count(), 2u);
 }
 
+// A warm container is started with its token; the token must be worth nothing until a message
+// takes the container, and nothing again once the run is over.
+TEST(AdmissionTest, DormantRunIsRefusedUntilActivatedAndAfterRelease) {
+    FakeUpstream upstream(FakeUpstream::ok_json());
+    ProxyHarness proxy(dotenv(upstream, api_key_env()));
+    auto access = proxy.proxy().open_run("family", "host.docker.internal",
+                                         proxy::RunRegistry::Admission::dormant);
+    const auto prefix = access.base_url.substr(access.base_url.find("/r/"));
+    EXPECT_EQ(proxy.request(make_request("GET", prefix + "/v1/models"))->status, 401);
+    EXPECT_EQ(upstream.request_count(), 0u);
+    ASSERT_TRUE(access.activate());
+    EXPECT_EQ(proxy.request(make_request("GET", prefix + "/v1/models"))->status, 200);
+    access.release();
+    EXPECT_FALSE(access.activate());
+    EXPECT_EQ(proxy.request(make_request("GET", prefix + "/v1/models"))->status, 401);
+    EXPECT_EQ(upstream.request_count(), 1u);
+}
+
 TEST(AdmissionTest, RunAccessCarriesTheBaseUrlAndPlaceholderKind) {
     FakeUpstream upstream(FakeUpstream::ok_json());
     ProxyHarness api(dotenv(upstream, api_key_env()));

@@ -158,6 +158,25 @@ TEST_F(ConfigTest, ContainerLimitsArePassedThrough) {
     EXPECT_EQ(c.container_pids_limit, "256");
 }
 
+TEST_F(ConfigTest, WarmPoolDefaultsBoundsAndBadValues) {
+    auto d = load({});
+    EXPECT_EQ(d.warm_pool_size, 1);
+    EXPECT_EQ(d.warm_pool_ttl.count(), 1'800'000);
+    EXPECT_TRUE(d.warnings.empty());
+    auto off = load({{"WARM_POOL_SIZE", "0"}, {"WARM_POOL_TTL", "60000"}});
+    EXPECT_EQ(off.warm_pool_size, 0);
+    EXPECT_EQ(off.warm_pool_ttl.count(), 60'000);
+    for (const char* bad : {"-1", "65", "lots"}) {
+        auto c = load({{"WARM_POOL_SIZE", bad}});
+        EXPECT_EQ(c.warm_pool_size, 1) << bad;
+        ASSERT_EQ(c.warnings.size(), 1u) << bad;
+        EXPECT_NE(c.warnings[0].find("WARM_POOL_SIZE"), std::string::npos) << c.warnings[0];
+    }
+    auto ttl = load({{"WARM_POOL_TTL", "0"}});
+    EXPECT_EQ(ttl.warm_pool_ttl.count(), 1'800'000);
+    ASSERT_EQ(ttl.warnings.size(), 1u);
+}
+
 TEST_F(ConfigTest, RootResolution) {
     using nanoclaw::core::resolve_root;
     EXPECT_EQ(resolve_root(std::string("/tmp/x/"), {}), std::filesystem::path("/tmp/x"));

@@ -31,6 +31,20 @@ TEST(RunRegistryTest, RemovedAndUnknownTokensAreRejected) {
     EXPECT_EQ(runs.size(), 0u);
 }
 
+// A warm container's token: refused until the container is taken, dead again after release.
+TEST(RunRegistryTest, DormantTokenIsRefusedUntilActivatedAndDiesOnRelease) {
+    RunRegistry runs;
+    const auto t = runs.add("family", RunRegistry::Admission::dormant);
+    EXPECT_EQ(t.size(), k_run_token_length);
+    EXPECT_EQ(runs.lookup(t), std::nullopt);
+    EXPECT_TRUE(runs.activate(t));
+    EXPECT_EQ(runs.lookup(t), "family");
+    runs.remove(t);
+    EXPECT_EQ(runs.lookup(t), std::nullopt);
+    EXPECT_FALSE(runs.activate(t)) << "a released token must never come back";
+    EXPECT_EQ(runs.lookup(t), std::nullopt);
+}
+
 TEST(RunRegistryTest, ManyTokensNeverCollide) {
     RunRegistry runs;
     std::set<std::string> seen;

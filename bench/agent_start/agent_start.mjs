@@ -168,7 +168,7 @@ function sampleRow(sent, events, mockLog) {
     : sent.containers.filter((c) => c.startedAtMs >= timed.sentMs - 1).sort((a, b) => a.startedAtMs - b.startedAtMs)[0];
   const post = mockRequests(mockLog).find((e) => e.method === 'POST' && isoToMs(e.ts) >= timed.sentMs - 1);
   const row = {
-    warm: own?.warm ?? false, compiled: own?.compiled ?? false, container: own?.container ?? container?.name ?? null,
+    warm: own?.warm ?? false, compiled: own?.compiled ?? false, failed: own?.failed ?? false, container: own?.container ?? container?.name ?? null,
     daemon_start: since(own?.anchorMs), container_started: since(container?.startedAtMs),
     first_post: since(post && isoToMs(post.ts)), host_output: since(own?.outputMs), client_reply: since(timed.replyMs),
   };
@@ -176,11 +176,17 @@ function sampleRow(sent, events, mockLog) {
   return row;
 }
 
-/** Waits for the previous run's container to go and, warm, for the next warm container. */
+/**
+ * Waits for the previous run's container to go and, warm, for a new warm container: one that
+ * became ready after the previous message and that no message has taken (a taken one that failed
+ * is gone before the snapshot after the reply, so the log's "taken" lines count too).
+ */
 async function prepare(ctx, previous, warm, used) {
   await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name));
   if (!warm) return null;
-  const ready = await ctx.log.waitFor((e) => e.kind === 'warm-ready' && !used.has(e.container), 0, WARM_READY_TIMEOUT_MS);
+  for (const e of ctx.log.poll()) if (e.kind === 'warm-taken') used.add(e.container);
+  const fresh = (e) => e.kind === 'warm-ready' && !used.has(e.container);
+  const ready = await ctx.log.waitFor(fresh, previous.from, WARM_READY_TIMEOUT_MS);
   return ready ? null : `the daemon logged no "Warm container ready" within ${WARM_READY_TIMEOUT_MS / 1000} s ` +
     'after the previous container closed (a nanoclawd without the warm pool?)';
 }
@@ -203,9 +209,11 @@ async function measureMode(ctx, { warm, runs, label }) {
   await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name)); // the last run's lines
   const events = ctx.log.poll();
   const rows = sent.map((s) => sampleRow(s, events, ctx.mock.log));
-  const counted = rows.filter((r) => r.warm === warm);
+  // A failed run's phases mix two containers (the daemon answered with a new one after a delay).
+  const counted = rows.filter((r) => r.warm === warm && !r.failed);
   const result = { runs: counted.length, phases: phaseStats(counted), samples: rows, skipped };
-  if (warm) result.cold_fallbacks = rows.length - counted.length;
+  result.failed_runs = rows.filter((r) => r.failed).length;
+  if (warm) result.cold_fallbacks = rows.filter((r) => !r.warm && !r.failed).length;
   result.compiled_runner = counted.filter((r) => r.compiled).length;
   if (skipped) console.log(`agent start: ${label}: skipped: ${skipped}`);
   return result;

@@ -14,6 +14,8 @@ const PATTERNS = [
   [/Warm container (started|ready|taken): group=.* container=(\S+)/,
     (m) => ({ kind: `warm-${m[1]}`, container: m[2] })],
   [/ agent output chat=/, () => ({ kind: 'output' })],
+  // The run's container failed (the daemon then retries the message with a new one).
+  [/ agent run failed /, () => ({ kind: 'run-failed' })],
   // The group's runner source is not the image's: the entrypoint compiles it (seconds of tsc).
   [/\[container [^\]]+\] \[entrypoint\] runner source differs/, () => ({ kind: 'compile' })],
   [/\[container [^\]]+\] \[(entrypoint|agent-runner)\] phase (\S+) wall_us=(\d+)/,
@@ -102,5 +104,6 @@ export function runEvents(events, fromIndex) {
   return {
     warm: anchor.kind === 'warm-taken', container: anchor.container ?? null, anchorMs: anchor.t,
     phases, outputMs: output ? output.t : null, compiled: own.some((e) => e.kind === 'compile'),
+    failed: own.some((e) => e.kind === 'run-failed' && e.index > anchor.index),
   };
 }

@@ -65,6 +65,22 @@ test('a warm run has its container\'s start-up before the message and not the ne
   assert.equal(run.outputMs, Date.parse(`${at(9)}Z`));
 });
 
+test('a warm container that fails after the take marks the run failed, not the retry', () => {
+  const events = load([
+    `${at(1)} info Warm container started: group=Local chat container=nanoclaw-main-1`,
+    `${at(2)} info Warm container ready: group=Local chat container=nanoclaw-main-1 afterMs=700`,
+    `${at(3)} info Warm container taken: group=Local chat container=nanoclaw-main-1`,
+    `${at(3)} error agent run failed group=main err=Container exited with code 143: the prompt`,
+    `${at(8)} info Spawning container agent: group=Local chat mounts=7 isMain=true`,
+    `${at(9)} info agent output chat=local:main chars=38`,
+  ]);
+  const run = runEvents(events, 2);
+  assert.equal(run.warm, true);
+  assert.equal(run.failed, true);
+  assert.equal(run.outputMs, null); // the retry's output belongs to the retry's container
+  assert.equal(runEvents(events, 4).failed, false);
+});
+
 test('a run the daemon never started has no events; a partial last line waits for its end', () => {
   assert.equal(runEvents(load(LOG.slice(0, 1)), 1), null);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-start-test-')), 'daemon.log');

@@ -80,7 +80,7 @@ const LABEL = 52;
 /** The phase table of one network set-up, the floors and the verdicts. */
 export function printTables(result, title) {
   const { cold, warm } = result;
-  console.log(`${title}: ms after the message was sent; ${cold.samples.length} cold + ${warm.samples.length} warm runs`);
+  console.log(`${title}: ms after the message was sent; ${cold.runs} cold + ${warm.runs} warm runs`);
   console.log(`${'phase'.padEnd(LABEL)}${'cold p50'.padStart(9)}${'cold p90'.padStart(9)}${'warm p50'.padStart(9)}${'warm p90'.padStart(9)}`);
   for (const [key, label] of ROWS) {
     const c = cold.phases[key];
@@ -94,6 +94,12 @@ export function printTables(result, title) {
     }
   }
   if (warm.skipped) console.log(`warm: skipped: ${warm.skipped}`);
+  for (const [mode, r] of [['cold', cold], ['warm', warm]]) {
+    if (r.failed_runs) {
+      console.log(`${mode}: ${r.failed_runs} run(s) failed after the daemon started or took their container ` +
+        '(the daemon\'s "agent run failed"; it answered later with a new one; left out above)');
+    }
+  }
   if (warm.cold_fallbacks) console.log(`warm: ${warm.cold_fallbacks} run(s) spawned a container instead of taking the warm one (left out above)`);
 }
 

@@ -204,6 +204,13 @@ def agent_start_details(start):
     if warm.get("skipped"):
         out += [f"Warm: skipped: {warm['skipped']}.", ""]
     for mode, r in (("cold", cold), ("warm", warm)):
+        if r.get("failed_runs"):
+            out += [f"{mode.capitalize()}: {r['failed_runs']} run(s) failed after the daemon "
+                    "started or took their container and were answered later by a new one "
+                    "(left out of the table).", ""]
+        if r.get("cold_fallbacks"):
+            out += [f"{mode.capitalize()}: {r['cold_fallbacks']} run(s) spawned a container "
+                    "instead of taking the warm one (left out of the table).", ""]
         if r.get("compiled_runner"):
             out += [f"{mode.capitalize()}: {r['compiled_runner']} of {r['runs']} runs compiled the "
                     "agent runner (the group's runner source differs from the image's).", ""]

@@ -34,6 +34,7 @@ def agent_start(cold_post, warm_post, warm_output, warm_skipped=None):
                 "samples": [], "skipped": None, "compiled_runner": 0}
     warm = mode(warm_post, warm_output, 0 if warm_skipped else 3)
     warm["skipped"] = warm_skipped
+    warm["failed_runs"] = 0 if warm_skipped else 1
     floors = {k: {"p50": 300.0, "p90": 320.0, "samples": [300.0], "started": {"p50": 200.0},
                   "ran": {"p50": 20.0}}
               for k in ("docker_true_bridge", "docker_true_host", "docker_node_bridge")}
@@ -88,6 +89,7 @@ class MakeReportTest(unittest.TestCase):
         self.assertEqual(by_id["start_floor_node_p50"]["value"], 300.0)
         self.assertIn("| mock: first POST /v1/messages | 700 | 700 | 180 | 180 |", md)
         self.assertIn("| `docker_true_host` | 300 | 320 | 200 | 20 |", md)
+        self.assertIn("Warm: 1 run(s) failed after the daemon started or took", md)
 
     def test_agent_start_without_the_warm_pool_or_docker(self):
         report, md = self.run_report(

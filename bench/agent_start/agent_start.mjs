@@ -168,7 +168,8 @@ function sampleRow(sent, events, mockLog) {
     : sent.containers.filter((c) => c.startedAtMs >= timed.sentMs - 1).sort((a, b) => a.startedAtMs - b.startedAtMs)[0];
   const post = mockRequests(mockLog).find((e) => e.method === 'POST' && isoToMs(e.ts) >= timed.sentMs - 1);
   const row = {
-    warm: own?.warm ?? false, compiled: own?.compiled ?? false, failed: own?.failed ?? false, container: own?.container ?? container?.name ?? null,
+    warm: own?.warm ?? false, compiled: own?.compiled ?? false, failed: own?.failed ?? false,
+    failed_after_reply: own?.failedAfterReply ?? false, container: own?.container ?? container?.name ?? null,
     daemon_start: since(own?.anchorMs), container_started: since(container?.startedAtMs),
     first_post: since(post && isoToMs(post.ts)), host_output: since(own?.outputMs), client_reply: since(timed.replyMs),
   };
@@ -176,46 +177,67 @@ function sampleRow(sent, events, mockLog) {
   return row;
 }
 
+const MAX_REPRIMES = 3;
+
+/** Whether a run after log index `from` failed (the daemon's "agent run failed"). */
+const failedSince = (events, from) => events.slice(from).some((e) => e.kind === 'run-failed');
+
 /**
  * Waits for the previous run's container to go and, warm, for a new warm container: one that
  * became ready after the previous message and that no message has taken (a taken one that failed
- * is gone before the snapshot after the reply, so the log's "taken" lines count too).
+ * is gone before the snapshot after the reply, so the log's "taken" lines count too). The pool
+ * refills after a successful run only, so after a failed one an uncounted message comes first.
+ * Returns the run to wait from and, when no warm container came, why.
  */
-async function prepare(ctx, previous, warm, used) {
+async function prepare(ctx, mode, previous) {
   await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name));
-  if (!warm) return null;
-  for (const e of ctx.log.poll()) if (e.kind === 'warm-taken') used.add(e.container);
-  const fresh = (e) => e.kind === 'warm-ready' && !used.has(e.container);
+  if (!mode.warm) return { previous, skipped: null };
+  while (failedSince(ctx.log.poll(), previous.from)) {
+    if (++mode.reprimed > MAX_REPRIMES) {
+      return { previous, skipped: `${MAX_REPRIMES} runs failed (the daemon's "agent run failed"); no warm container follows a failed run` };
+    }
+    previous = await sendOne(ctx, `${mode.label}-reprime-${Date.now()}`);
+    mode.remember(previous);
+    await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name));
+  }
+  for (const e of ctx.log.poll()) if (e.kind === 'warm-taken') mode.used.add(e.container);
+  const fresh = (e) => e.kind === 'warm-ready' && !mode.used.has(e.container);
   const ready = await ctx.log.waitFor(fresh, previous.from, WARM_READY_TIMEOUT_MS);
-  return ready ? null : `the daemon logged no "Warm container ready" within ${WARM_READY_TIMEOUT_MS / 1000} s ` +
-    'after the previous container closed (a nanoclawd without the warm pool?)';
+  return {
+    previous,
+    skipped: ready ? null : `the daemon logged no "Warm container ready" within ${WARM_READY_TIMEOUT_MS / 1000} s ` +
+      'after the previous container closed (a nanoclawd without the warm pool?)',
+  };
 }
 
 async function measureMode(ctx, { warm, runs, label }) {
-  const used = new Set();
-  const remember = (sent) => sent.containers.forEach((c) => used.add(c.name));
+  const mode = { warm, label, used: new Set(), reprimed: 0 };
+  mode.remember = (sent) => sent.containers.forEach((c) => mode.used.add(c.name));
   let previous = await sendOne(ctx, `${label}-prime-${Date.now()}`);
-  remember(previous);
+  mode.remember(previous);
   const sent = [];
   let skipped = null;
-  for (let i = 1; i <= runs && !skipped; i++) {
-    skipped = await prepare(ctx, previous, warm, used);
+  for (let i = 1; i <= runs; i++) {
+    ({ previous, skipped } = await prepare(ctx, mode, previous));
     if (skipped) break;
     previous = await sendOne(ctx, `${label}-run-${i}-${Date.now()}`);
-    remember(previous);
+    mode.remember(previous);
     sent.push(previous);
     process.stderr.write(`agent start: ${label} ${i}/${runs}: reply after ${(previous.timed.replyMs - previous.timed.sentMs).toFixed(0)} ms\n`);
   }
   await waitUntilGone(ctx.runtime, ctx.root, previous.containers.map((c) => c.name)); // the last run's lines
   const events = ctx.log.poll();
   const rows = sent.map((s) => sampleRow(s, events, ctx.mock.log));
-  // A failed run's phases mix two containers (the daemon answered with a new one after a delay).
+  // A run that failed before its reply was answered by a new container after a delay: its
+  // phases mix two containers. One that failed after replying is timed like any other.
   const counted = rows.filter((r) => r.warm === warm && !r.failed);
   const result = { runs: counted.length, phases: phaseStats(counted), samples: rows, skipped };
   result.failed_runs = rows.filter((r) => r.failed).length;
+  result.failed_after_reply = rows.filter((r) => r.failed_after_reply).length;
+  result.reprimed = mode.reprimed;
   if (warm) result.cold_fallbacks = rows.filter((r) => !r.warm && !r.failed).length;
   result.compiled_runner = counted.filter((r) => r.compiled).length;
-  if (skipped) console.log(`agent start: ${label}: skipped: ${skipped}`);
+  if (skipped) console.log(`agent start: ${label}: ${sent.length ? `stopped after ${sent.length} runs` : 'skipped'}: ${skipped}`);
   return result;
 }
 

@@ -104,6 +104,8 @@ export function runEvents(events, fromIndex) {
   return {
     warm: anchor.kind === 'warm-taken', container: anchor.container ?? null, anchorMs: anchor.t,
     phases, outputMs: output ? output.t : null, compiled: own.some((e) => e.kind === 'compile'),
-    failed: own.some((e) => e.kind === 'run-failed' && e.index > anchor.index),
+    // Failed before its first output: the reply came from a retry in a new container.
+    failed: own.some((e) => e.kind === 'run-failed' && e.index > anchor.index && (!output || e.index < output.index)),
+    failedAfterReply: Boolean(output) && own.some((e) => e.kind === 'run-failed' && e.index > output.index),
   };
 }

@@ -81,6 +81,17 @@ test('a warm container that fails after the take marks the run failed, not the r
   assert.equal(runEvents(events, 4).failed, false);
 });
 
+test('a container that fails after its reply still times the run', () => {
+  const run = runEvents(load([
+    `${at(1)} info Spawning container agent: group=Local chat mounts=7 isMain=true`,
+    `${at(2)} info agent output chat=local:main chars=38`,
+    `${at(3)} error agent run failed group=main err=Container exited with code 143: x`,
+  ]), 0);
+  assert.equal(run.failed, false);
+  assert.equal(run.failedAfterReply, true);
+  assert.equal(run.outputMs, Date.parse(`${at(2)}Z`));
+});
+
 test('a run the daemon never started has no events; a partial last line waits for its end', () => {
   assert.equal(runEvents(load(LOG.slice(0, 1)), 1), null);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-start-test-')), 'daemon.log');

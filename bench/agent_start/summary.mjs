@@ -93,11 +93,15 @@ export function printTables(result, title) {
         'container/agent-runner/src differs from the image\'s: rebuild the image to time the prebuilt path)');
     }
   }
-  if (warm.skipped) console.log(`warm: skipped: ${warm.skipped}`);
+  if (warm.skipped) console.log(`warm: ${warm.samples.length ? 'stopped early' : 'skipped'}: ${warm.skipped}`);
   for (const [mode, r] of [['cold', cold], ['warm', warm]]) {
     if (r.failed_runs) {
-      console.log(`${mode}: ${r.failed_runs} run(s) failed after the daemon started or took their container ` +
-        '(the daemon\'s "agent run failed"; it answered later with a new one; left out above)');
+      console.log(`${mode}: ${r.failed_runs} run(s) failed before replying (the daemon's "agent run failed"; ` +
+        'a new container answered later; left out above)');
+    }
+    if (r.failed_after_reply || r.reprimed) {
+      console.log(`${mode}: ${r.failed_after_reply} run(s) ended with an error after replying (counted); ` +
+        `${r.reprimed} uncounted message(s) sent to refill the pool after a failed run`);
     }
   }
   if (warm.cold_fallbacks) console.log(`warm: ${warm.cold_fallbacks} run(s) spawned a container instead of taking the warm one (left out above)`);

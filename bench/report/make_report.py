@@ -202,12 +202,16 @@ def agent_start_details(start):
                    f"{ms(w['p90'])} |")
     out.append("")
     if warm.get("skipped"):
-        out += [f"Warm: skipped: {warm['skipped']}.", ""]
+        how = "stopped early" if warm.get("samples") else "skipped"
+        out += [f"Warm: {how}: {warm['skipped']}.", ""]
     for mode, r in (("cold", cold), ("warm", warm)):
         if r.get("failed_runs"):
-            out += [f"{mode.capitalize()}: {r['failed_runs']} run(s) failed after the daemon "
-                    "started or took their container and were answered later by a new one "
-                    "(left out of the table).", ""]
+            out += [f"{mode.capitalize()}: {r['failed_runs']} run(s) failed before replying and "
+                    "were answered later by a new container (left out of the table).", ""]
+        if r.get("failed_after_reply") or r.get("reprimed"):
+            out += [f"{mode.capitalize()}: {r.get('failed_after_reply', 0)} run(s) ended with an "
+                    f"error after replying (counted); {r.get('reprimed', 0)} uncounted message(s) "
+                    "sent to refill the warm pool after a failed run.", ""]
         if r.get("cold_fallbacks"):
             out += [f"{mode.capitalize()}: {r['cold_fallbacks']} run(s) spawned a container "
                     "instead of taking the warm one (left out of the table).", ""]

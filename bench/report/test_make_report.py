@@ -89,7 +89,7 @@ class MakeReportTest(unittest.TestCase):
         self.assertEqual(by_id["start_floor_node_p50"]["value"], 300.0)
         self.assertIn("| mock: first POST /v1/messages | 700 | 700 | 180 | 180 |", md)
         self.assertIn("| `docker_true_host` | 300 | 320 | 200 | 20 |", md)
-        self.assertIn("Warm: 1 run(s) failed after the daemon started or took", md)
+        self.assertIn("Warm: 1 run(s) failed before replying", md)
 
     def test_agent_start_without_the_warm_pool_or_docker(self):
         report, md = self.run_report(

@@ -17,6 +17,10 @@
 #     request log shows none was forwarded.
 #   Files: data/nanoclawd.sock and .env are 0600; a group-readable .env is warned about by the
 #     daemon and by `nanoclaw doctor`.
+#   Warm pool: the container started ahead of alpha's next message holds no secret (docker
+#     inspect, docker exec env and /proc/*/environ), its token is refused until a message takes
+#     it, the take runs the full probe in it (same network, mounts and user as a cold run), and
+#     its token is refused again once the run is over.
 #   Logs: no planted secret in the daemon's log or output, the CLI's output, or any file under
 #     the root but .env (groups/, data/, store/ incl. the database, logs/).
 # Prints one PASS/FAIL line per check and "N passed, M failed"; exits 1 on any failure. Root only.
@@ -155,14 +159,14 @@ for g in "${groups[@]}"; do
 done
 
 # ---------------------------------------------------------------- daemon
-start_daemon() { # start_daemon NAME IDLE_MS
-  local name="$1" idle="$2"
+start_daemon() { # start_daemon NAME IDLE_MS [WARM_POOL_SIZE, default 0]
+  local name="$1" idle="$2" warm="${3:-0}"
   rm -f "$sock"
   env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u CLAUDE_CODE_OAUTH_TOKEN -u ANTHROPIC_AUTH_TOKEN \
     -u TELEGRAM_BOT_TOKEN -u NANOCLAW_SHARE_DIR -u CREDENTIAL_PROXY_HOST -u NANOCLAW_CONTAINER_NETWORK \
     HOME="$work/home" CONTAINER_IMAGE="$image" CONTAINER_RUNTIME_BIN="$runtime" \
     CREDENTIAL_PROXY_PORT=0 TELEGRAM_API_BASE_URL="http://127.0.0.1:$(cat "$work/bot.port")" \
-    IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug \
+    IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug WARM_POOL_SIZE="$warm" \
     NANOCLAW_LOG_FILE="$work/daemon-$name.log" \
     "$nanoclawd" --root "$root" >"$work/daemon-$name.out" 2>&1 </dev/null &
   daemon_pid=$!
@@ -399,6 +403,50 @@ check "Telegram ran with the bot token (the fake Bot API saw getMe and getUpdate
 stop_daemon
 check "api-key: daemon exits 0 on SIGTERM" test "$daemon_rc" -eq 0
 judge_mock api-key 0 api-key "${secret[ANTHROPIC_API_KEY]}"
+
+# ================================================================ phase warm
+# A warm container is started before anyone needs it: until a message takes it, it must hold
+# nothing worth stealing (no secret, and a token the proxy refuses), and once taken it must be
+# exactly as confined as a cold one.
+warm_dir="$work/warm"
+mkdir -p "$warm_dir"
+start_daemon warm 3000 1
+timeout $((send_timeout + 30)) "$nanoclaw" --root "$root" send --chat alpha --timeout "$send_timeout" \
+  "warm-up [[reply:warmed up]]" >"$warm_dir/send-warmup.out" 2>&1 || true
+check "warm: a first (cold) run of alpha answered" contains "$warm_dir/send-warmup.out" "warmed up"
+deadline=$((SECONDS + 90))
+until grep -q 'Warm container ready: group=alpha' "$work/daemon-warm.log" 2>/dev/null || (( SECONDS > deadline )); do sleep 0.3; done
+check "warm: the daemon started a warm container for alpha after its run" \
+  grep -q 'Warm container ready: group=alpha' "$work/daemon-warm.log"
+warm_name="$(sed -n 's/.*Warm container ready: group=alpha container=\([^ ]*\).*/\1/p' "$work/daemon-warm.log" | tail -n1)"
+"$runtime" inspect "${warm_name:-none}" >"$warm_dir/idle-inspect.json" 2>/dev/null || true
+check "warm, idle: docker inspect shows no secret (env, args, labels, mounts)" no_secret_in "$warm_dir/idle-inspect.json"
+"$runtime" exec "${warm_name:-none}" sh -c 'env; cat /proc/[0-9]*/environ 2>/dev/null | tr "\0" "\n"' \
+  >"$warm_dir/idle-env.txt" 2>&1 || true
+check "warm, idle: the agent is up inside (claude among its processes' environments)" grep -q 'ANTHROPIC_BASE_URL=' "$warm_dir/idle-env.txt"
+check "warm, idle: no secret in its environment or any of its processes' (docker exec)" no_secret_in "$warm_dir/idle-env.txt"
+warm_token="$(node -e 'const [c] = JSON.parse(require("fs").readFileSync(process.argv[1])); const e = (c.Config.Env || []).find((v) => v.startsWith("ANTHROPIC_BASE_URL=")) || ""; const m = e.match(/\/r\/([0-9a-f]+)/); console.log(m ? m[1] : "")' "$warm_dir/idle-inspect.json" 2>/dev/null || true)"
+check "warm, idle: its ANTHROPIC_BASE_URL carries a run token" test -n "$warm_token"
+check "warm, idle: that token is refused by the proxy before the take (401)" \
+  test "$(proxy_status "/r/${warm_token:-none}/v1/messages" "probe-unauth-warm-idle")" = 401
+run_probes warm alpha
+check "warm: the message took the warm container (no new docker run)" \
+  grep -q "Warm container taken: group=alpha container=$warm_name" "$work/daemon-warm.log"
+check "warm: the probing run ran in the warm container" test -f "$warm_dir/inspect-$warm_name.json"
+judge_container warm alpha ANTHROPIC_API_KEY
+judge_probe warm alpha ANTHROPIC_API_KEY
+deadline=$((SECONDS + 60)) # the taken container closes after IDLE_TIMEOUT
+while running_of_ours | grep -qxF "${warm_name:-none}" && (( SECONDS < deadline )); do sleep 0.3; done
+check "warm: the taken container's run ended" \
+  sh -c 'case " $2 " in *" $1 "*) exit 1 ;; esac' _ "${warm_name:-none}" "$(running_of_ours | tr '\n' ' ')"
+check "warm: the taken container's token is refused after its run (401)" \
+  test "$(proxy_status "/r/${warm_token:-none}/v1/messages" "probe-unauth-warm-stale")" = 401
+stop_daemon
+check "warm: daemon exits 0 on SIGTERM (warm containers dismissed)" test "$daemon_rc" -eq 0
+deadline=$((SECONDS + 30))
+while [[ -n "$(running_of_ours)" ]] && (( SECONDS < deadline )); do sleep 0.5; done
+check "warm: no container left after the daemon stopped (the refilled warm one was dismissed)" test -z "$(running_of_ours)"
+token[warm/idle]="$warm_token"
 
 # ================================================================ a group-readable .env
 chmod 640 "$root/.env"

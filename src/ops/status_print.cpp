@@ -85,7 +85,7 @@ void print_daemon(const json& d, std::ostream& out) {
         out << fmt::format("{}{:<24} {}{} {}\n", k_indent, str(r, "jid"), str(r, "state"),
                            kind.empty() ? "" : " (" + kind + ")", str(r, "container"));
     }
-    print_warm_pool(d.value("warm_pool", json::object()), out);
+    if (d.contains("warm_pool")) print_warm_pool(d["warm_pool"], out); // absent: older daemon
     const auto proxy = d.value("proxy", json::object());
     out << fmt::format("proxy       {}:{} ({})\n", str(proxy, "host"), proxy.value("port", 0),
                        str(proxy, "auth_mode"));

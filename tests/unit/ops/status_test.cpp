@@ -73,5 +73,42 @@ TEST(StatusTest, PrintsLiveStateGroupsTasksAndUsage) {
     EXPECT_NE(text.find("main                        3          100"), std::string::npos) << text;
 }
 
+TEST(StatusTest, WarmPoolShowsEachContainerWithItsCostOrSaysItIsOff) {
+    auto report = json::parse(R"({
+      "root": "/srv/nc", "cli_version": "0.1.0",
+      "daemon": {"running": true, "pid": 42, "version": "0.1.0", "uptime_s": 60,
+                 "started_at": "2023-11-14T20:00:00.000Z", "channels": [],
+                 "runs": {"active": 0, "max": 5, "queued": 0, "warm": 0, "groups": []},
+                 "warm_pool": {"size": 2, "ttl_s": 1800, "containers": [
+                   {"folder": "family", "container": "nanoclaw-family-1", "ready": true,
+                    "age_s": 242, "expires_in_s": 1558, "memory_bytes": 196395008, "cpu_s": 1.42},
+                   {"folder": "work", "container": "nanoclaw-work-2", "ready": false,
+                    "age_s": 1, "expires_in_s": 1799}]},
+                 "proxy": {"host": "127.0.0.1", "port": 3001, "auth_mode": "api-key"}},
+      "database": {"exists": false}, "groups": [], "tasks": [], "usage": []})");
+    std::ostringstream out;
+    print_status(report, out, 0);
+    const auto text = out.str();
+    EXPECT_NE(text.find("warm pool   2 of 2 (TTL 30m"), std::string::npos) << text;
+    EXPECT_NE(text.find("family                   ready for 4m 2s, expires in 25m 58s, 187.3 MiB, "
+                        "CPU 1.42 s nanoclaw-family-1"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("work                     starting for 1s, expires in 29m 59s, memory and "
+                        "CPU not readable here"),
+              std::string::npos)
+        << text;
+
+    report["daemon"]["warm_pool"] = json::parse(R"({"size": 0, "ttl_s": 1800, "containers": []})");
+    std::ostringstream off;
+    print_status(report, off, 0);
+    EXPECT_NE(off.str().find("warm pool   off (WARM_POOL_SIZE=0)"), std::string::npos) << off.str();
+
+    report["daemon"].erase("warm_pool"); // an older daemon: no line rather than a wrong one
+    std::ostringstream old;
+    print_status(report, old, 0);
+    EXPECT_EQ(old.str().find("warm pool"), std::string::npos) << old.str();
+}
+
 } // namespace
 } // namespace nanoclaw::ops

@@ -137,7 +137,7 @@ if [[ $docker -eq 1 ]]; then
   step bench agent_start "[5/$total] message → agent start, cold and warm, phase by phase ($start_runs + $start_runs runs)" \
     env NANOCLAW_BIN_DIR="$build/src/bin" node bench/agent_start/agent_start.mjs --runs "$start_runs" \
     --image "$image" --json "$logs/agent_start.json" || failed=$((failed + 1))
-  grep -h '^agent start: .*skipped' "$logs/agent_start.log" 2>/dev/null | sed 's/^/    /' || true
+  grep -hE '^agent start: .*(skipped|stopped after)' "$logs/agent_start.log" 2>/dev/null | sed 's/^/    /' || true
 else
   note bench cold_reply "skipped (--no-docker)" "[-] message → first reply, cold: skipped (--no-docker)"
   note bench agent_start "skipped (--no-docker)" "[-] message → agent start, cold and warm: skipped (--no-docker)"

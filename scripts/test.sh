@@ -76,6 +76,7 @@ if [ "$bench" = 1 ]; then
   # step compiles) and every benchmark still run and the report is written.
   step "benchmark report (bench.sh --quick --no-docker)"
   python3 bench/report/test_make_report.py
+  node --test bench/agent_start/
   bash scripts/bench.sh --quick --no-docker --out "$root/build/bench-report"
 fi
 

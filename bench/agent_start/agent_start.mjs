@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  isoToMs, mockRequests, nowMs, ourContainers, run, sendAndTime, startDaemon, startMock, stopDaemon,
+  cleanUp, isoToMs, mockRequests, nowMs, ourContainers, run, sendAndTime, startDaemon, startMock, stopDaemon,
   waitUntilGone,
 } from '../e2e/harness.mjs';
 import { DaemonLog, runEvents } from './daemon_log.mjs';
@@ -307,14 +307,7 @@ async function main() {
     console.log(JSON.stringify(summary));
     if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
   } finally {
-    if (base.mock) try { process.kill(base.mock.pid); } catch { /* already gone */ }
-    for (const root of base.roots) {
-      for (const c of ourContainers(runtime, root)) {
-        try { run(runtime, ['rm', '-f', c.name]); } catch { /* gone meanwhile */ }
-      }
-    }
-    if (opts.keep) console.error(`agent start: kept ${work}`);
-    else fs.rmSync(work, { recursive: true, force: true });
+    cleanUp({ runtime, mock: base.mock, roots: base.roots, work, keep: opts.keep, label: 'agent start' });
   }
 }
 

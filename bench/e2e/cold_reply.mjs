@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  isoToMs, logLineMs, mockRequests, ourContainers, percentile, run, sendAndTime, startDaemon, startMock,
+  cleanUp, isoToMs, logLineMs, mockRequests, ourContainers, percentile, run, sendAndTime, startDaemon, startMock,
   stopDaemon, waitUntilGone,
 } from './harness.mjs';
 
@@ -138,12 +138,7 @@ async function main() {
     if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
   } finally {
     if (daemon) await stopDaemon(daemon.child);
-    if (ctx.mock) try { process.kill(ctx.mock.pid); } catch { /* already gone */ }
-    for (const c of ourContainers(runtime, ctx.root)) {
-      try { run(runtime, ['rm', '-f', c.name]); } catch { /* gone meanwhile */ }
-    }
-    if (opts.keep) console.error(`cold reply: kept ${work}`);
-    else fs.rmSync(work, { recursive: true, force: true });
+    cleanUp({ runtime, mock: ctx.mock, roots: [ctx.root], work, keep: opts.keep, label: 'cold reply' });
   }
 }
 

@@ -158,3 +158,18 @@ export function sendAndTime({ socket, chat, text, timeoutMs }) {
     });
   });
 }
+
+/**
+ * The end of a benchmark run, whatever happened: the mock stopped, every container of ours under
+ * each root removed, the scratch directory removed unless `keep` (then its path is printed).
+ */
+export function cleanUp({ runtime, mock, roots, work, keep, label }) {
+  if (mock) try { process.kill(mock.pid); } catch { /* already gone */ }
+  for (const root of roots) {
+    for (const c of ourContainers(runtime, root)) {
+      try { run(runtime, ['rm', '-f', c.name]); } catch { /* gone meanwhile */ }
+    }
+  }
+  if (keep) console.error(`${label}: kept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}

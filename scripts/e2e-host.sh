@@ -14,6 +14,8 @@
 #   C (failures): a send whose API call gets 401 ends with the plain notice
 #     (exit 3) within seconds; then a runner copy that does not compile is told
 #     with the compiler's first error; one spawn each, no retry.
+#   The warm pool is off here (every run here is a cold start, counted); e2e-security.sh's
+#     phase warm covers warm containers.
 #   Secrecy: the fake API key never reaches the container (inspect, env, files
 #     it can read), the scratch root or the daemon's logs; the mock saw it on
 #     every request (the proxy injected it) and no run token in the path.
@@ -117,7 +119,7 @@ start_daemon() { # start_daemon PHASE IDLE_MS
   env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u CLAUDE_CODE_OAUTH_TOKEN -u NANOCLAW_SHARE_DIR \
     HOME="$work/home" CONTAINER_IMAGE="$image" CONTAINER_RUNTIME_BIN="$runtime" \
     CREDENTIAL_PROXY_HOST=127.0.0.1 CREDENTIAL_PROXY_PORT=0 NANOCLAW_CONTAINER_NETWORK=host \
-    IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug \
+    IDLE_TIMEOUT="$idle" SHUTDOWN_GRACE_MS=20000 LOG_LEVEL=debug WARM_POOL_SIZE=0 \
     NANOCLAW_LOG_FILE="$work/daemon-$phase.log" \
     "$nanoclawd" --root "$root" >"$work/daemon-$phase.out" 2>&1 </dev/null &
   daemon_pid=$!

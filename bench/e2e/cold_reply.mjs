@@ -124,6 +124,8 @@ async function main() {
       NANOCLAW_LOG_FILE: ctx.daemonLog, CONTAINER_IMAGE: opts.image, CONTAINER_RUNTIME_BIN: runtime,
       CREDENTIAL_PROXY_HOST: '127.0.0.1', CREDENTIAL_PROXY_PORT: '0', NANOCLAW_CONTAINER_NETWORK: 'host',
       NANOCLAW_PREFLIGHT: 'off', IDLE_TIMEOUT: String(IDLE_TIMEOUT_MS),
+      // Every run must start a container: no warm one (bench/agent_start measures those).
+      WARM_POOL_SIZE: '0',
     };
     daemon = await startDaemon({ binary, root: ctx.root, env, logFile: path.join(work, 'daemon.out') });
     ctx.socket = daemon.socket;

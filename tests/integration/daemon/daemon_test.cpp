@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -171,6 +172,55 @@ TEST_F(DaemonTest, FollowUpIsPipedIntoTheRunningContainer) {
     EXPECT_NE(reply->find("second"), std::string::npos);
     EXPECT_EQ(d.runs().size(), 1u); // same container
     EXPECT_EQ(d.terminate(), 0);    // _close ends the container within the grace period
+}
+
+bool has_arg(const std::vector<std::string>& argv, const std::string& arg) {
+    return std::find(argv.begin(), argv.end(), arg) != argv.end();
+}
+
+// Issue 21: after a successful run the daemon keeps one container of the group started; the
+// group's next message is answered by it, without a new `run`. After a failed run it keeps none.
+TEST_F(DaemonTest, TheNextMessageIsAnsweredByTheWarmContainerStartedAfterASuccess) {
+    auto& d = start({{"WARM_POOL_SIZE", "1"}});
+    ChatClient c(d.socket());
+    c.say("main", "first");
+    ASSERT_TRUE(c.next_reply(10s));
+    ASSERT_TRUE(eventually([&] {
+        return d.log().find("Warm container ready: group=") != std::string::npos;
+    })) << "no warm container after a successful run";
+    c.say("main", "second");
+    const auto reply = c.next_reply(10s);
+    ASSERT_TRUE(reply);
+    EXPECT_NE(reply->find("second"), std::string::npos);
+    const auto runs = d.runs();
+    ASSERT_EQ(runs.size(), 2u) << "the second message took the warm container";
+    EXPECT_FALSE(has_arg(runs[0], "NANOCLAW_WARM=1"));
+    EXPECT_TRUE(has_arg(runs[1], "NANOCLAW_WARM=1"));
+    EXPECT_NE(d.log().find("Warm container taken: group="), std::string::npos);
+    EXPECT_EQ(d.terminate(), 0) << "the refilled warm container is dismissed at SIGTERM";
+    EXPECT_NE(d.log().find("(the daemon is stopping)"), std::string::npos) << d.log();
+}
+
+TEST_F(DaemonTest, NoWarmContainerAfterAFailedRunOrWithThePoolOff) {
+    {
+        auto& d = start({{"WARM_POOL_SIZE", "1"}, {"FAKE_RUNTIME_MODE", "exit"},
+                         {"FAKE_RUNTIME_EXIT_CODE", "78"}});
+        ChatClient c(d.socket());
+        c.say("main", "this run fails");
+        ASSERT_TRUE(eventually([&] { return !d.runs().empty(); }));
+        ASSERT_TRUE(eventually(
+            [&] { return d.log().find("agent run failed") != std::string::npos; }));
+        std::this_thread::sleep_for(300ms);
+        EXPECT_EQ(d.log().find("Warm container started"), std::string::npos) << d.log();
+        EXPECT_EQ(d.terminate(), 0);
+    }
+    auto& d = start({{"WARM_POOL_SIZE", "0"}});
+    ChatClient c(d.socket());
+    c.say("main", "hello");
+    ASSERT_TRUE(c.next_reply(10s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(d.log().find("Warm container started"), std::string::npos) << d.log();
+    EXPECT_EQ(d.terminate(), 0);
 }
 
 TEST_F(DaemonTest, IpcMessagesRespectGroupBoundaries) {

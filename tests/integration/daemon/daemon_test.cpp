@@ -197,6 +197,14 @@ TEST_F(DaemonTest, TheNextMessageIsAnsweredByTheWarmContainerStartedAfterASucces
     EXPECT_FALSE(has_arg(runs[0], "NANOCLAW_WARM=1"));
     EXPECT_TRUE(has_arg(runs[1], "NANOCLAW_WARM=1"));
     EXPECT_NE(d.log().find("Warm container taken: group="), std::string::npos);
+    const auto count = [&](const std::string& what) {
+        const auto log = d.log();
+        std::size_t n = 0;
+        for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
+        return n;
+    };
+    ASSERT_TRUE(eventually([&] { return count("Warm container ready: group=") == 2; }))
+        << "the pool refills after the warm container's own successful run";
     EXPECT_EQ(d.terminate(), 0) << "the refilled warm container is dismissed at SIGTERM";
     EXPECT_NE(d.log().find("(the daemon is stopping)"), std::string::npos) << d.log();
 }

@@ -248,6 +248,25 @@ std::string runner_source_stamp(const std::vector<VolumeMount>& mounts) {
     return stamp;
 }
 
+// Size and modification time of the files the agent reads as it starts (its memory and settings):
+// a warm container started before an edit would answer with the old ones.
+std::string memory_stamp(const core::Config& config, const std::string& folder) {
+    namespace fs = std::filesystem;
+    const auto claude = config.data_dir / "sessions" / folder / ".claude";
+    std::string stamp;
+    for (const auto& path : {config.groups_dir / folder / "CLAUDE.md",
+                             config.groups_dir / "global" / "CLAUDE.md", claude / "CLAUDE.md",
+                             claude / "settings.json"}) {
+        std::error_code ec;
+        const auto size = fs::file_size(path, ec);
+        const auto time = ec ? fs::file_time_type{} : fs::last_write_time(path, ec);
+        stamp += ec ? "-\n"
+                    : fmt::format("{} {} {}\n", path.string(), size,
+                                  time.time_since_epoch().count());
+    }
+    return stamp;
+}
+
 // Everything that decides what a container started for `input` would do, except its name and
 // its token: equal keys mean a warm container can serve the run exactly as a cold start would.
 std::string warm_key(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
@@ -255,7 +274,7 @@ std::string warm_key(const ContainerRunner::Impl& impl, const core::RegisteredGr
     const auto args = build_run_args(impl.config, impl.settings, {"", "", false, prepared});
     std::string key = group.folder + "\n" + warm_header_line(input);
     for (const auto& a : args) key += a + "\n";
-    return key + runner_source_stamp(prepared.mounts);
+    return key + runner_source_stamp(prepared.mounts) + memory_stamp(impl.config, group.folder);
 }
 
 std::shared_ptr<detail::WarmEntry> take_warm(ContainerRunner::Impl& impl,

@@ -160,6 +160,25 @@ TEST_F(WarmPoolTest, EditedRunnerSourceMakesTheWarmContainerStale) {
     EXPECT_EQ(credential_activations_, 0);
 }
 
+// The agent reads its memory as it starts: after an edit, only a fresh start sees it.
+TEST_F(WarmPoolTest, EditedMemoryFileMakesTheWarmContainerStale) {
+    for (const auto& file : {fs::path("groups/family/CLAUDE.md"), fs::path("groups/global/CLAUDE.md")}) {
+        const auto g = group("family");
+        runner().keep_warm(g, header("family", std::nullopt));
+        ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
+        fs::create_directories((root_ / file).parent_path());
+        std::ofstream(root_ / file, std::ios::app) << "\nremember: the user prefers short answers\n";
+        const auto before = run_records().size();
+        run_now(g, input("family", "hi"));
+        ASSERT_TRUE(drive_until([&] { return run_records().size() == before + 2; })) << file;
+        int cold = 0;
+        for (std::size_t i = before; i < run_records().size(); ++i)
+            cold += has_warm_flag(run_records()[i]) ? 0 : 1;
+        EXPECT_EQ(cold, 1) << file;
+    }
+    EXPECT_EQ(credential_activations_, 0);
+}
+
 TEST_F(WarmPoolTest, NeverServesAnotherGroup) {
     runner().keep_warm(group("family"), header("family", std::nullopt));
     ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));

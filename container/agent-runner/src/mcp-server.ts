@@ -5,14 +5,15 @@
 // waits for it to connect before its first turn. Sub-agents started with the
 // Task tool get these tools too (test/runner-process.test.mjs proves it).
 import type { McpSdkServerConfigWithInstance } from '@anthropic-ai/claude-agent-sdk';
-import { TOOLS, type ToolContext, type ToolResult } from './mcp-tools.js';
+import { nanoclawTools, type ToolContext, type ToolResult } from './mcp-tools.js';
+import type { Vendor } from './vendor.js';
 import { errorMessage } from './protocol.js';
 
-/** The two SDK functions we use; passed in because the SDK is loaded lazily. */
-export interface SdkMcpApi {
-  createSdkMcpServer: typeof import('@anthropic-ai/claude-agent-sdk').createSdkMcpServer;
-  tool: typeof import('@anthropic-ai/claude-agent-sdk').tool;
-}
+/**
+ * The SDK functions we use and the zod the tool schemas are made with, passed
+ * in because they are loaded lazily, as one copy (src/vendor.ts).
+ */
+export type SdkMcpApi = Pick<Vendor, 'createSdkMcpServer' | 'tool' | 'z'>;
 
 export const MCP_SERVER_NAME = 'nanoclaw';
 
@@ -22,7 +23,7 @@ export const MCP_SERVER_NAME = 'nanoclaw';
  * handler runs, so a bad call comes back as a tool error naming the field.
  */
 export function createNanoclawServer(sdk: SdkMcpApi, ctx: ToolContext): McpSdkServerConfigWithInstance {
-  const tools = TOOLS.map((definition) =>
+  const tools = nanoclawTools(sdk.z).tools.map((definition) =>
     sdk.tool(definition.name, definition.description, definition.inputSchema, async (args: unknown) => {
       // A failed write (disk full, permissions) becomes a tool error the agent can read.
       try {

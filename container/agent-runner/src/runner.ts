@@ -9,7 +9,6 @@
 // `claude` at once; line 2 (the take) brings the prompt. See
 // docs/container-image.md for the contract.
 import fs from 'node:fs';
-import type * as Sdk from '@anthropic-ai/claude-agent-sdk';
 import {
   errorMessage,
   parseContainerInput,
@@ -28,6 +27,7 @@ import { createNanoclawServer } from './mcp-server.js';
 import { sdkEnvironment } from './sdk-env.js';
 import { LineReader } from './stdin-lines.js';
 import { log, phase } from './log.js';
+import { loadVendor, type Vendor } from './vendor.js';
 
 /** The entrypoint saves stdin here first (cold mode); nothing should outlive the read. */
 const STDIN_COPY = '/tmp/input.json';
@@ -35,7 +35,7 @@ const STDIN_COPY = '/tmp/input.json';
 /** The host waits for exactly this line before it hands a warm container a message. */
 export const WARM_LINE = 'Warm and waiting for the prompt';
 
-type SdkModule = typeof Sdk;
+type SdkModule = Vendor;
 
 /** The run's inbox once there is one; the SIGTERM handler asks it whether we are closing. */
 let activeInbox: IpcInbox | null = null;
@@ -191,12 +191,13 @@ export async function run(): Promise<never> {
     log('SIGTERM received; exiting');
     process.exit(143);
   });
-  // The SDK is most of the start-up cost; load it while stdin is read.
-  const sdkLoading = import('@anthropic-ai/claude-agent-sdk');
-  sdkLoading.then(
-    () => phase('sdk-loaded'),
-    () => {},
-  );
+  // The SDK (with zod) is most of the start-up cost; load it while stdin is read.
+  const sdkLoading = loadVendor().then(({ vendor, source }) => {
+    phase('sdk-loaded');
+    log(`SDK loaded: ${source}`);
+    return vendor;
+  });
+  sdkLoading.catch(() => {});
   const emit = recordWriter();
   let code: number;
   try {

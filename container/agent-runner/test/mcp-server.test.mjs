@@ -7,6 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { createSdkMcpServer, tool } from '@anthropic-ai/claude-agent-sdk';
+import { z } from 'zod';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createNanoclawServer } from '../dist/mcp-server.js';
@@ -14,7 +15,7 @@ import { tempDir, listFiles, readJson } from './helpers.mjs';
 
 async function connect(t, identity) {
   const ipcDir = tempDir(t);
-  const server = createNanoclawServer({ createSdkMcpServer, tool }, { ipcDir, now: () => new Date(), ...identity });
+  const server = createNanoclawServer({ createSdkMcpServer, tool, z }, { ipcDir, now: () => new Date(), ...identity });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.instance.connect(serverSide);
   const client = new Client({ name: 'test', version: '0' });

@@ -3,8 +3,11 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TOOLS, callTool } from '../dist/mcp-tools.js';
+import { z } from 'zod';
+import { nanoclawTools } from '../dist/mcp-tools.js';
 import { tempDir, listFiles, readJson } from './helpers.mjs';
+
+const { tools: TOOLS, call: callTool } = nanoclawTools(z);
 
 const NOW = new Date('2026-03-13T10:20:30.123Z');
 const FILE_NAME = /^1773397230123-[0-9a-z]{6}\.json$/;

@@ -97,8 +97,8 @@ ContainerRunner::ContainerRunner(asio::io_context& io, const core::Config& confi
                                    mount_security, clock)) {
     impl_->warm = std::make_unique<detail::WarmPool>(
         io, config, impl_->settings.stop_timeout,
-        [this](core::RegisteredGroup group, ContainerInput header) {
-            keep_warm(std::move(group), std::move(header));
+        [this](core::RegisteredGroup group, ContainerInput header, bool hot) {
+            keep_warm(std::move(group), std::move(header), hot);
         });
     // A container that dies before reading stdin must yield EPIPE, not kill the daemon.
     std::signal(SIGPIPE, SIG_IGN);
@@ -299,11 +299,11 @@ std::shared_ptr<detail::WarmEntry> take_warm(ContainerRunner::Impl& impl,
 }
 
 awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup group,
-                           ContainerInput header) {
+                           ContainerInput header, bool hot) {
     while (impl.pending_prerequisites > 0)
         co_await impl.prerequisites_done.wait();
     auto& pool = *impl.warm;
-    if (!pool.make_room(group.folder)) co_return;
+    if (!pool.make_room(group.folder, hot)) co_return;
     // Until the entry is added, a failure leaves the pool as it was (image watch included).
     struct IdleCheck {
         detail::WarmPool& pool;
@@ -342,6 +342,7 @@ awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup gr
     const auto header_line = warm_header_line(header);
     entry->group = std::move(group);
     entry->header = std::move(header);
+    entry->hot = hot;
     auto session = entry->session;
     pool.add(std::move(entry));
     release_on_failure.dismiss();
@@ -434,11 +435,11 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
     co_return finish_run(impl, group, input, run, result, streaming, started, steady_start);
 }
 
-void ContainerRunner::keep_warm(core::RegisteredGroup group, ContainerInput header) {
+void ContainerRunner::keep_warm(core::RegisteredGroup group, ContainerInput header, bool hot) {
     auto& impl = *impl_;
     if (!impl.warm->enabled() || !core::is_valid_group_folder(group.folder)) return;
     core::spawn(impl.io.get_executor(), "warm container start",
-                start_warm(impl, std::move(group), std::move(header)));
+                start_warm(impl, std::move(group), std::move(header), hot));
 }
 
 std::vector<WarmContainerInfo> ContainerRunner::warm_containers() const {

@@ -101,16 +101,20 @@ std::function<void()> WarmPool::exit_watch(std::uint64_t id) {
     };
 }
 
-bool WarmPool::make_room(const std::string& folder) {
+bool WarmPool::make_room(const std::string& folder, bool hot) {
     if (!enabled()) return false;
     if (auto it = entries_.find(folder); it != entries_.end()) {
         dismiss_slot(it, "replaced by a newer one");
     }
     while (static_cast<int>(entries_.size()) >= capacity_) {
-        auto oldest = std::min_element(entries_.begin(), entries_.end(), [](auto& a, auto& b) {
-            return a.second->entry->started < b.second->entry->started;
+        // Hot groups (WARM_POOL_GROUPS) go last, and only for another hot group.
+        auto victim = std::min_element(entries_.begin(), entries_.end(), [](auto& a, auto& b) {
+            const auto& x = *a.second->entry;
+            const auto& y = *b.second->entry;
+            return x.hot != y.hot ? !x.hot : x.started < y.started;
         });
-        dismiss_slot(oldest, "WARM_POOL_SIZE reached; keeping the more recent groups");
+        if (victim->second->entry->hot && !hot) return false;
+        dismiss_slot(victim, "WARM_POOL_SIZE reached; keeping the more recent groups");
     }
     return start_image_watch();
 }
@@ -133,10 +137,13 @@ void WarmPool::add(std::shared_ptr<WarmEntry> entry) {
 
 void WarmPool::expire(std::uint64_t id) {
     for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-        if (it->second->entry->id == id) {
-            dismiss_slot(it, "idle for WARM_POOL_TTL");
-            return;
-        }
+        if (it->second->entry->id != id) continue;
+        auto entry = it->second->entry;
+        dismiss_slot(it, entry->hot ? "WARM_POOL_TTL; a hot group gets a fresh one"
+                                    : "idle for WARM_POOL_TTL");
+        // A fresh container rather than an old one: the TTL also bounds a container's age.
+        if (entry->hot && !stopping_) restart_(entry->group, entry->header, true);
+        return;
     }
 }
 
@@ -283,7 +290,7 @@ void WarmPool::on_image_event(const std::string& line) {
                  one_line(line, 200));
     while (!entries_.empty()) {
         auto it = entries_.begin();
-        to_restart_.emplace_back(it->second->entry->group, it->second->entry->header);
+        to_restart_.push_back(it->second->entry);
         dismiss_slot(it, "the image may have changed");
     }
     quiet_until_ = SteadyClock::now() + k_image_quiet;
@@ -306,7 +313,7 @@ awaitable<void> WarmPool::restart_after_quiet(std::weak_ptr<bool> alive) {
     auto pending = std::move(to_restart_);
     to_restart_.clear();
     if (stopping_) co_return;
-    for (auto& [group, header] : pending) restart_(std::move(group), std::move(header));
+    for (auto& entry : pending) restart_(entry->group, entry->header, entry->hot);
 }
 
 awaitable<void> WarmPool::find_container_pid(std::weak_ptr<bool> alive, std::uint64_t id,
@@ -339,6 +346,7 @@ std::vector<WarmContainerInfo> WarmPool::info() const {
         i.expires_in = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::max(slot->expires - now, SteadyClock::duration::zero()));
         i.ready = slot->ready;
+        i.hot = slot->entry->hot;
         if (slot->container_pid > 0) {
             const auto usage = read_cgroup_usage(slot->container_pid);
             i.memory_bytes = usage.memory_bytes;

@@ -43,6 +43,7 @@ struct WarmEntry {
     std::vector<VolumeMount> mounts;
     core::RegisteredGroup group; ///< to start it again after an image change
     ContainerInput header;
+    bool hot = false; ///< WARM_POOL_GROUPS: started again when its TTL ends, evicted last
     std::chrono::system_clock::time_point started_wall;
     std::chrono::steady_clock::time_point started;
     std::uint64_t id = 0;
@@ -51,7 +52,7 @@ struct WarmEntry {
 class WarmPool {
   public:
     /// Starts a warm container for (group, header) again; the runner's keep_warm.
-    using Restart = std::function<void(core::RegisteredGroup, ContainerInput)>;
+    using Restart = std::function<void(core::RegisteredGroup, ContainerInput, bool hot)>;
 
     WarmPool(asio::io_context& io, const core::Config& config,
              std::chrono::milliseconds stop_timeout, Restart restart);
@@ -68,9 +69,10 @@ class WarmPool {
     std::function<void()> exit_watch(std::uint64_t id);
 
     /// Makes room for a container of `folder` (dismissing its old one and, when full, the least
-    /// recently started) and starts watching image events. False: the pool is off, or image
-    /// changes cannot be watched, so no warm container may be started.
-    bool make_room(const std::string& folder);
+    /// recently started, hot groups last) and starts watching image events. False: the pool is
+    /// off, full of hot groups while this one is not, or image changes cannot be watched, so no
+    /// warm container may be started.
+    bool make_room(const std::string& folder, bool hot);
     /// Adds a spawned container: its TTL starts now.
     void add(std::shared_ptr<WarmEntry> entry);
 
@@ -119,7 +121,7 @@ class WarmPool {
     std::uint64_t last_id_ = 0;
     bool stopping_ = false;
     std::shared_ptr<core::ChildProcess> image_watch_;
-    std::vector<std::pair<core::RegisteredGroup, ContainerInput>> to_restart_;
+    std::vector<std::shared_ptr<WarmEntry>> to_restart_;
     std::chrono::steady_clock::time_point quiet_until_;
     bool quiet_wait_running_ = false;
     /// Callbacks held by sessions and timers check this before touching the pool.

@@ -12,6 +12,7 @@
 
 #include "nanoclaw/core/env_file.hpp"
 #include "nanoclaw/core/errors.hpp"
+#include "nanoclaw/core/group_folder.hpp"
 #include "nanoclaw/core/install_paths.hpp"
 #include "nanoclaw/core/time_zone.hpp"
 
@@ -204,6 +205,24 @@ Config load_config(const std::filesystem::path& root, const EnvMap& env) {
         c.warm_pool_size = static_cast<int>(warm);
     }
     c.warm_pool_ttl = timeout_setting(env, "WARM_POOL_TTL", c.warm_pool_ttl.count(), w);
+    if (auto hot = non_empty(env, "WARM_POOL_GROUPS")) {
+        std::string_view rest = *hot;
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            const auto folder = std::string(js_trim(rest.substr(0, comma)));
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            if (folder.empty()) continue;
+            if (!is_valid_group_folder(folder)) {
+                w.push_back(fmt::format("WARM_POOL_GROUPS: {:?} is not a group folder name; "
+                                        "ignoring it",
+                                        folder));
+                continue;
+            }
+            if (std::find(c.warm_pool_groups.begin(), c.warm_pool_groups.end(), folder) ==
+                c.warm_pool_groups.end())
+                c.warm_pool_groups.push_back(folder);
+        }
+    }
 
     const long long port = int_setting(env, "CREDENTIAL_PROXY_PORT", 3001, w);
     if (port < 0 || port > 65535) {

@@ -63,6 +63,39 @@ void AgentLauncher::forget_stale_session(const std::string& folder,
     store_.delete_session(folder);
 }
 
+container::ContainerInput AgentLauncher::input_for(const core::RegisteredGroup& group,
+                                                  const std::string& jid) const {
+    container::ContainerInput input;
+    input.session_id = session(group.folder);
+    input.group_folder = group.folder;
+    input.chat_jid = jid;
+    input.is_main = group.main();
+    input.assistant_name = config_.assistant_name;
+    return input;
+}
+
+bool AgentLauncher::is_hot(const std::string& folder) const {
+    const auto& hot = config_.warm_pool_groups;
+    return std::find(hot.begin(), hot.end(), folder) != hot.end();
+}
+
+void AgentLauncher::warm_hot_groups() {
+    for (const auto& folder : config_.warm_pool_groups) {
+        bool found = false;
+        for (const auto& [jid, group] : groups_.all()) {
+            if (group.folder != folder) continue;
+            found = true;
+            runner_.keep_warm(group, input_for(group, jid), true);
+            break;
+        }
+        if (!found) {
+            spdlog::warn("WARM_POOL_GROUPS names {}, which no registered group uses as its folder; "
+                         "skipping it",
+                         folder);
+        }
+    }
+}
+
 std::vector<container::AvailableGroup> AgentLauncher::available_groups() {
     std::vector<container::AvailableGroup> out;
     for (const auto& chat : store_.get_all_chats()) {
@@ -151,7 +184,7 @@ awaitable<container::ContainerOutput> AgentLauncher::run(core::RegisteredGroup g
         warm_header.is_scheduled_task.reset();
         warm_header.script.reset();
         warm_header.session_id = session(folder);
-        runner_.keep_warm(std::move(warm_group), std::move(warm_header));
+        runner_.keep_warm(std::move(warm_group), std::move(warm_header), is_hot(folder));
     }
     co_return result;
 }

@@ -38,6 +38,14 @@ public:
                                               container::OutputCallback on_output,
                                               bool keep_session);
 
+    /// The ContainerInput of a run of `group` in chat `jid`, without the prompt: the group's
+    /// session, identity and the assistant's name.
+    container::ContainerInput input_for(const core::RegisteredGroup& group,
+                                        const std::string& jid) const;
+    /// Starts a warm container for every group of WARM_POOL_GROUPS ("hot": kept warm from now
+    /// on); a folder no registered group has is logged and skipped.
+    void warm_hot_groups();
+
     /// Chats the main agent may register (§12.8), most recent first.
     std::vector<container::AvailableGroup> available_groups();
     /// Rewrites current_tasks.json for `folder`.
@@ -52,6 +60,7 @@ private:
                                    container::OutputCallback on_output, container::ContainerOutput out);
     void remember_session(const std::string& folder, const std::optional<std::string>& id);
     void forget_stale_session(const std::string& folder, const container::ContainerOutput& out);
+    bool is_hot(const std::string& folder) const;
 
     store::Store& store_;
     GroupDirectory& groups_;

@@ -237,6 +237,7 @@ awaitable<void> Daemon::serve(const container::Runtime& runtime) {
     queue.set_process_messages_fn(
         [this](std::string jid) { return flow.process_group(std::move(jid)); });
     flow.recover();
+    launcher.warm_hot_groups(); // after the orphan cleanup, like every container start
     if (config.upstream_preflight) preflight();
     spdlog::info("ready root={} assistant={} timezone={} groups={} proxy={}:{}",
                  config.root.string(), config.assistant_name, config.timezone, groups.all().size(),

@@ -57,6 +57,7 @@ json warm_pool_json(const LiveStatusSources& sources) {
         c["folder"] = w.group_folder;
         c["container"] = w.container_name;
         c["ready"] = w.ready;
+        c["hot"] = w.hot;
         c["age_s"] = std::chrono::duration_cast<std::chrono::seconds>(w.age).count();
         c["expires_in_s"] = std::chrono::duration_cast<std::chrono::seconds>(w.expires_in).count();
         if (w.memory_bytes) c["memory_bytes"] = *w.memory_bytes;

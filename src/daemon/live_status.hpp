@@ -31,7 +31,7 @@ struct LiveStatusSources {
 };
 
 /// version, pid, started_at, uptime_s, channels [{name, connected, detail}], runs {active,
-/// max, queued, warm, groups [...]}, warm_pool {size, ttl_s, containers [{folder, container, ready,
+/// max, queued, warm, groups [...]}, warm_pool {size, ttl_s, containers [{folder, container, ready, hot,
 /// age_s, expires_in_s, memory_bytes?, cpu_s?}]}, proxy {host, port, auth_mode}.
 nlohmann::json live_status(const LiveStatusSources& sources,
                            std::chrono::system_clock::time_point now);

@@ -156,13 +156,8 @@ awaitable<bool> MessageFlow::process_group(std::string jid) {
     auto state = std::make_shared<RunState>(p_.io, jid, group.folder, p_.cursors.position(jid));
     p_.outbound.typing(jid, true); // not awaited: the run does not wait for the indicator
 
-    container::ContainerInput input;
+    auto input = p_.launcher.input_for(group, jid);
     input.prompt = router::format_messages(messages_of(missed), p_.config.timezone);
-    input.session_id = p_.launcher.session(group.folder);
-    input.group_folder = group.folder;
-    input.chat_jid = jid;
-    input.is_main = group.main();
-    input.assistant_name = p_.config.assistant_name;
     auto callback = [this, state](container::ContainerOutput out) {
         return on_output(state, std::move(out));
     };

@@ -102,14 +102,10 @@ awaitable<void> TaskRunner::run(core::ScheduledTask task) {
     std::error_code ec;
     std::filesystem::create_directories(p_.config.groups_dir / group.folder, ec);
 
-    container::ContainerInput input;
+    auto input = p_.launcher.input_for(group, task.chat_jid);
     input.prompt = task.prompt;
-    if (task.context_mode == "group") input.session_id = p_.launcher.session(group.folder);
-    input.group_folder = group.folder;
-    input.chat_jid = task.chat_jid;
-    input.is_main = group.main();
+    if (task.context_mode != "group") input.session_id.reset(); // isolated: a new session
     input.is_scheduled_task = true;
-    input.assistant_name = p_.config.assistant_name;
     input.script = task.script;
     auto state = std::make_shared<RunState>(p_.io, task.chat_jid);
     auto callback = [this, state](container::ContainerOutput out) {

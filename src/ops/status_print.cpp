@@ -47,9 +47,11 @@ void print_warm_pool(const json& w, std::ostream& out) {
                                 c.value("memory_bytes", 0.0) / (1024.0 * 1024.0),
                                 c.value("cpu_s", 0.0));
         }
-        out << fmt::format("{}{:<24} {} for {}, expires in {}, {} {}\n", k_indent,
-                           str(c, "folder"), c.value("ready", false) ? "ready" : "starting",
+        const bool hot = c.value("hot", false);
+        out << fmt::format("{}{:<24} {} for {}, {} in {}, {} {}\n", k_indent, str(c, "folder"),
+                           c.value("ready", false) ? "ready" : "starting",
                            format_duration(c.value("age_s", 0LL)),
+                           hot ? "hot, renewed" : "expires",
                            format_duration(c.value("expires_in_s", 0LL)), usage,
                            str(c, "container"));
     }

@@ -58,8 +58,9 @@ public:
     /// Starts one warm container for `group` (WARM_POOL_SIZE > 0): the same argv and mounts as a
     /// run with `header` would get, its agent started and waiting, its proxy token dormant. The
     /// next run of the group with the same settings, session and runner source takes it
-    /// instead of spawning (see warm_pool.hpp). `header.prompt` is ignored.
-    void keep_warm(core::RegisteredGroup group, ContainerInput header);
+    /// instead of spawning (see warm_pool.hpp). `header.prompt` is ignored. A `hot` group's
+    /// container is replaced by a fresh one when its TTL ends and is evicted last.
+    void keep_warm(core::RegisteredGroup group, ContainerInput header, bool hot = false);
     /// The warm containers now idle, for `nanoclaw status`.
     std::vector<WarmContainerInfo> warm_containers() const;
     /// Dismisses every warm container, waits (bounded) for them to exit, starts none after.

@@ -16,6 +16,7 @@ struct WarmContainerInfo {
     std::chrono::milliseconds age{0};        ///< since its `run` was executed
     std::chrono::milliseconds expires_in{0}; ///< until WARM_POOL_TTL dismisses it
     bool ready = false;                      ///< the agent in it is up and waiting
+    bool hot = false;                        ///< WARM_POOL_GROUPS: kept warm whatever the TTL
     std::optional<std::uint64_t> memory_bytes; ///< the container's cgroup memory.current
     std::optional<std::uint64_t> cpu_usec;     ///< CPU time it used since it started
 };

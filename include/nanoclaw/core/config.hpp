@@ -49,6 +49,8 @@ struct Config {
     /// message skips the container's start (0 = off). WARM_POOL_TTL: how long one may idle.
     int warm_pool_size = 1;
     std::chrono::milliseconds warm_pool_ttl{1'800'000};
+    /// WARM_POOL_GROUPS: folders of groups kept warm from start-up on, whatever the TTL ("hot").
+    std::vector<std::string> warm_pool_groups;
 
     // Credential proxy.
     int credential_proxy_port = 3001; ///< 0 = any free port

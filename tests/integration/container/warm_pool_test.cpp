@@ -211,6 +211,25 @@ TEST_F(WarmPoolTest, PoolSizeKeepsTheMostRecentGroups) {
     EXPECT_EQ(stdin_docs()[0]["dismissed"], true);
 }
 
+TEST_F(WarmPoolTest, AHotGroupGetsAFreshContainerWhenItsTtlEndsAndIsEvictedLast) {
+    config_.warm_pool_size = 1;
+    config_.warm_pool_ttl = 400ms;
+    runner().keep_warm(group("main", true), header("main", std::nullopt), true);
+    ASSERT_TRUE(drive_until([&] { return warm_ready("main"); }));
+    const auto first = runner().warm_containers().at(0);
+    EXPECT_TRUE(first.hot);
+    runner().keep_warm(group("family"), header("family", std::nullopt));
+    drive_until([] { return false; }, 200ms);
+    ASSERT_EQ(warm_count(), 1u);
+    EXPECT_EQ(runner().warm_containers().at(0).group_folder, "main")
+        << "an ordinary group does not push a hot one out";
+    ASSERT_TRUE(drive_until([&] {
+        const auto w = runner().warm_containers();
+        return w.size() == 1 && w[0].ready && w[0].container_name != first.container_name;
+    }, 5s)) << "the TTL renews a hot group's container instead of leaving it cold";
+    EXPECT_EQ(runner().warm_containers().at(0).group_folder, "main");
+}
+
 TEST_F(WarmPoolTest, OffMeansNothingIsStarted) {
     config_.warm_pool_size = 0;
     runner().keep_warm(group("family"), header("family", std::nullopt));

@@ -209,6 +209,22 @@ TEST_F(DaemonTest, TheNextMessageIsAnsweredByTheWarmContainerStartedAfterASucces
     EXPECT_NE(d.log().find("(the daemon is stopping)"), std::string::npos) << d.log();
 }
 
+TEST_F(DaemonTest, HotGroupsAreWarmBeforeTheirFirstMessage) {
+    auto& d = start({{"WARM_POOL_SIZE", "2"}, {"WARM_POOL_GROUPS", "main,nosuchgroup"}});
+    ASSERT_TRUE(eventually([&] {
+        return d.log().find("Warm container ready: group=") != std::string::npos;
+    })) << "main is hot: warm from start-up";
+    EXPECT_NE(d.log().find("WARM_POOL_GROUPS names nosuchgroup, which no registered group"),
+              std::string::npos);
+    ChatClient c(d.socket());
+    c.say("main", "first message");
+    ASSERT_TRUE(c.next_reply(10s));
+    const auto runs = d.runs();
+    ASSERT_EQ(runs.size(), 1u) << "even the first message found its container started";
+    EXPECT_TRUE(has_arg(runs[0], "NANOCLAW_WARM=1"));
+    EXPECT_EQ(d.terminate(), 0);
+}
+
 TEST_F(DaemonTest, NoWarmContainerAfterAFailedRunOrWithThePoolOff) {
     {
         auto& d = start({{"WARM_POOL_SIZE", "1"}, {"FAKE_RUNTIME_MODE", "exit"},

@@ -177,6 +177,16 @@ TEST_F(ConfigTest, WarmPoolDefaultsBoundsAndBadValues) {
     ASSERT_EQ(ttl.warnings.size(), 1u);
 }
 
+TEST_F(ConfigTest, WarmPoolGroupsAreValidFoldersInOrderWithoutRepeats) {
+    EXPECT_TRUE(load({}).warm_pool_groups.empty());
+    auto c = load({{"WARM_POOL_GROUPS", " main, family ,,main,../etc,global"}});
+    EXPECT_EQ(c.warm_pool_groups, (std::vector<std::string>{"main", "family"}));
+    ASSERT_EQ(c.warnings.size(), 2u);
+    EXPECT_NE(c.warnings[0].find("\"../etc\" is not a group folder name"), std::string::npos)
+        << c.warnings[0];
+    EXPECT_NE(c.warnings[1].find("global"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RootResolution) {
     using nanoclaw::core::resolve_root;
     EXPECT_EQ(resolve_root(std::string("/tmp/x/"), {}), std::filesystem::path("/tmp/x"));

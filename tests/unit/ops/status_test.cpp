@@ -83,7 +83,7 @@ TEST(StatusTest, WarmPoolShowsEachContainerWithItsCostOrSaysItIsOff) {
                    {"folder": "family", "container": "nanoclaw-family-1", "ready": true,
                     "age_s": 242, "expires_in_s": 1558, "memory_bytes": 196395008, "cpu_s": 1.42},
                    {"folder": "work", "container": "nanoclaw-work-2", "ready": false,
-                    "age_s": 1, "expires_in_s": 1799}]},
+                    "age_s": 1, "expires_in_s": 1799, "hot": true}]},
                  "proxy": {"host": "127.0.0.1", "port": 3001, "auth_mode": "api-key"}},
       "database": {"exists": false}, "groups": [], "tasks": [], "usage": []})");
     std::ostringstream out;
@@ -94,8 +94,8 @@ TEST(StatusTest, WarmPoolShowsEachContainerWithItsCostOrSaysItIsOff) {
                         "CPU 1.42 s nanoclaw-family-1"),
               std::string::npos)
         << text;
-    EXPECT_NE(text.find("work                     starting for 1s, expires in 29m 59s, memory and "
-                        "CPU not readable here"),
+    EXPECT_NE(text.find("work                     starting for 1s, hot, renewed in 29m 59s, memory "
+                        "and CPU not readable here"),
               std::string::npos)
         << text;
 

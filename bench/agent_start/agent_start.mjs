@@ -28,8 +28,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  cleanUp, isoToMs, mockRequests, nowMs, ourContainers, run, sendAndTime, startDaemon, startMock, stopDaemon,
-  waitUntilGone,
+  cleanUp, isoToMs, mockRequests, nowMs, ourContainers, parseOptions, run, sendAndTime, startDaemon, startMock,
+  stopDaemon, waitUntilGone,
 } from '../e2e/harness.mjs';
 import { DaemonLog, runEvents } from './daemon_log.mjs';
 import {
@@ -44,25 +44,11 @@ const WARM_READY_TIMEOUT_MS = 30_000;
 const WARM_POOL_TTL_MS = 600_000;
 
 function parseArgs(argv) {
-  const opts = {
+  const opts = parseOptions(argv, {
     runs: 10, warmRuns: null, image: process.env.CONTAINER_IMAGE || 'nanoclaw-agent:latest',
     json: '', keep: false, networkHost: false, coldOnly: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === '--runs') opts.runs = Number.parseInt(value(), 10);
-    else if (flag === '--warm-runs') opts.warmRuns = Number.parseInt(value(), 10);
-    else if (flag === '--image') opts.image = value();
-    else if (flag === '--json') opts.json = value();
-    else if (flag === '--network-host') opts.networkHost = true;
-    else if (flag === '--cold-only') opts.coldOnly = true;
-    else if (flag === '--keep') opts.keep = true;
-    else throw new Error(`unknown option ${flag}`);
-  }
+  }, { '--runs': 'runs', '--warm-runs': 'warmRuns', '--image': 'image', '--json': 'json' },
+  { '--network-host': 'networkHost', '--cold-only': 'coldOnly', '--keep': 'keep' });
   opts.warmRuns ??= opts.runs;
   if (!(opts.runs >= 1 && opts.warmRuns >= 1)) throw new Error('--runs and --warm-runs must be positive numbers');
   return opts;

@@ -20,8 +20,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  cleanUp, isoToMs, logLineMs, mockRequests, ourContainers, percentile, run, sendAndTime, startDaemon, startMock,
-  stopDaemon, waitUntilGone,
+  cleanUp, isoToMs, logLineMs, mockRequests, ourContainers, parseOptions, percentile, run, sendAndTime,
+  startDaemon, startMock, stopDaemon, waitUntilGone,
 } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,19 +29,9 @@ const IDLE_TIMEOUT_MS = 1500; // how long a finished container waits for a follo
 const REPLY_TIMEOUT_MS = 180_000;
 
 function parseArgs(argv) {
-  const opts = { runs: 5, image: process.env.CONTAINER_IMAGE || 'nanoclaw-agent:latest', json: '', keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === '--runs') opts.runs = Number.parseInt(value(), 10);
-    else if (flag === '--image') opts.image = value();
-    else if (flag === '--json') opts.json = value();
-    else if (flag === '--keep') opts.keep = true;
-    else throw new Error(`unknown option ${flag}`);
-  }
+  const opts = parseOptions(
+    argv, { runs: 5, image: process.env.CONTAINER_IMAGE || 'nanoclaw-agent:latest', json: '', keep: false },
+    { '--runs': 'runs', '--image': 'image', '--json': 'json' }, { '--keep': 'keep' });
   if (!(opts.runs >= 1)) throw new Error('--runs must be a positive number');
   return opts;
 }

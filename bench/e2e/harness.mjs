@@ -173,3 +173,25 @@ export function cleanUp({ runtime, mock, roots, work, keep, label }) {
   if (keep) console.error(`${label}: kept ${work}`);
   else fs.rmSync(work, { recursive: true, force: true });
 }
+
+/**
+ * Reads command-line options into `opts`: `valued` maps "--name" to the key that takes the next
+ * argument (numbers are parsed when the default is a number), `switches` maps "--flag" to a key
+ * set to true. Throws on an unknown option or a missing value.
+ */
+export function parseOptions(argv, opts, valued, switches = {}) {
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag in switches) {
+      opts[switches[flag]] = true;
+    } else if (flag in valued) {
+      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
+      const key = valued[flag];
+      const text = argv[++i];
+      opts[key] = typeof opts[key] === 'number' || opts[key] === null ? Number.parseInt(text, 10) : text;
+    } else {
+      throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return opts;
+}

@@ -110,12 +110,12 @@ TEST_F(WarmPoolTest, MessageTakesTheReadyWarmContainerWithItsTokenActivatedAtThe
 // A container may wait far longer than CONTAINER_TIMEOUT for its message: the run's hard timeout
 // counts from the take, not from the container's start.
 TEST_F(WarmPoolTest, HardTimeoutCountsFromTheTakeNotFromTheWarmStart) {
-    config_.container_timeout = 700ms;
-    fake_env("FAKE_RUNTIME_REPLY_DELAY_MS", "300");
+    config_.container_timeout = 1500ms;
+    fake_env("FAKE_RUNTIME_REPLY_DELAY_MS", "200");
     const auto g = group("family");
     runner().keep_warm(g, header("family", std::nullopt));
     ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
-    drive_until([] { return false; }, 1200ms); // idle longer than the whole hard timeout
+    drive_until([] { return false; }, 2500ms); // idle longer than the whole hard timeout
     const auto out = run_now(g, input("family", "late but fine"));
     EXPECT_EQ(out.status, OutputStatus::success) << out.error.value_or("");
     EXPECT_TRUE(has_warm_flag(run_records().at(0)));

@@ -262,8 +262,6 @@ const std::string& session_container_name(const SessionPtr& session) {
     return session->options.container_name;
 }
 
-int session_pid(const SessionPtr& session) { return session->child->pid(); }
-
 awaitable<SessionResult> finish_session(SessionPtr session, std::string last_input,
                                         OutputCallback on_output,
                                         std::function<void(const std::string&)> on_started) {

@@ -71,8 +71,6 @@ bool session_exited(const SessionPtr& session);
 /// The last `max_bytes` of what the child wrote to stderr so far (for a log line).
 std::string session_stderr_tail(const SessionPtr& session, std::size_t max_bytes);
 const std::string& session_container_name(const SessionPtr& session);
-/// The CLI's pid (for reading the container's resource use through its process tree).
-int session_pid(const SessionPtr& session);
 /// Writes `last_input` and closes stdin, calls `on_started`, starts the hard timeout and the
 /// output delivery, and runs the child to close (see run_session).
 awaitable<SessionResult> finish_session(SessionPtr session, std::string last_input,

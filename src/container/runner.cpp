@@ -2,6 +2,7 @@
 // The runner's driver: prepare, build the argv, run the session, decide, log (spec 20 §5).
 #include "nanoclaw/container/runner.hpp"
 
+#include <algorithm>
 #include <csignal>
 
 #include <fmt/format.h>
@@ -205,21 +206,29 @@ RunLogData log_data(const ContainerRunner::Impl& impl, const core::RegisteredGro
 
 namespace {
 
-// A warm container's first stdin line: the input without what only the message knows.
-std::string warm_header_line(const ContainerInput& input) {
-    auto doc = nlohmann::ordered_json::parse(to_json_text(input));
-    for (const char* key : {"prompt", "isScheduledTask", "script"}) doc.erase(key);
-    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
+/// The fields only a message knows; a warm container gets them at the take.
+constexpr const char* k_take_fields[] = {"prompt", "isScheduledTask", "script"};
 
-// The take: the rest of the input, then EOF.
-std::string warm_take_line(const ContainerInput& input) {
-    auto full = nlohmann::ordered_json::parse(to_json_text(input));
-    nlohmann::ordered_json doc;
-    for (const char* key : {"prompt", "isScheduledTask", "script"}) {
-        if (full.contains(key)) doc[key] = full[key];
+// A warm container's stdin: the header line (the input without what only the message knows) at
+// its start, the take line (just that) when a message takes it.
+struct WarmLines {
+    std::string header;
+    std::string take;
+};
+
+WarmLines warm_lines(const ContainerInput& input) {
+    auto header = nlohmann::ordered_json::parse(to_json_text(input));
+    nlohmann::ordered_json take = nlohmann::ordered_json::object();
+    for (const char* key : k_take_fields) {
+        if (const auto it = header.find(key); it != header.end()) {
+            take[key] = std::move(*it);
+            header.erase(key);
+        }
     }
-    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const auto line = [](const nlohmann::ordered_json& doc) {
+        return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    };
+    return {line(header), line(take)};
 }
 
 // Path, size and modification time of every file of the group's runner copy: an agent that edits
@@ -248,15 +257,23 @@ std::string runner_source_stamp(const std::vector<VolumeMount>& mounts) {
     return stamp;
 }
 
-// Size and modification time of the files the agent reads as it starts (its memory and settings):
-// a warm container started before an edit would answer with the old ones.
-std::string memory_stamp(const core::Config& config, const std::string& folder) {
+// Size and modification time of the files the agent reads as it starts (its memory and settings,
+// found through the mount table): a warm container started before an edit would answer with the
+// old ones.
+std::string memory_stamp(const std::vector<VolumeMount>& mounts) {
     namespace fs = std::filesystem;
-    const auto claude = config.data_dir / "sessions" / folder / ".claude";
+    const std::pair<std::string_view, std::string_view> files[] = {
+        {"/workspace/group", "CLAUDE.md"},
+        {"/workspace/global", "CLAUDE.md"},
+        {"/home/node/.claude", "CLAUDE.md"},
+        {"/home/node/.claude", "settings.json"}};
     std::string stamp;
-    for (const auto& path : {config.groups_dir / folder / "CLAUDE.md",
-                             config.groups_dir / "global" / "CLAUDE.md", claude / "CLAUDE.md",
-                             claude / "settings.json"}) {
+    for (const auto& [container_dir, name] : files) {
+        const auto m = std::find_if(mounts.begin(), mounts.end(), [&](const VolumeMount& v) {
+            return v.container_path == container_dir;
+        });
+        if (m == mounts.end()) continue;
+        const auto path = fs::path(m->host_path) / name;
         std::error_code ec;
         const auto size = fs::file_size(path, ec);
         const auto time = ec ? fs::file_time_type{} : fs::last_write_time(path, ec);
@@ -267,23 +284,29 @@ std::string memory_stamp(const core::Config& config, const std::string& folder) 
     return stamp;
 }
 
-// Everything that decides what a container started for `input` would do, except its name and
-// its token: equal keys mean a warm container can serve the run exactly as a cold start would.
+// Everything that decides what a container started with `header_line` would do, except its name
+// and its token: equal keys mean a warm container can serve the run exactly as a cold start would.
 std::string warm_key(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
-                     const ContainerInput& input, const PreparedMounts& prepared) {
+                     const std::string& header_line, const PreparedMounts& prepared) {
     const auto args = build_run_args(impl.config, impl.settings, {"", "", false, prepared});
-    std::string key = group.folder + "\n" + warm_header_line(input);
+    std::string key = group.folder + "\n" + header_line;
     for (const auto& a : args) key += a + "\n";
-    return key + runner_source_stamp(prepared.mounts) + memory_stamp(impl.config, group.folder);
+    return key + runner_source_stamp(prepared.mounts) + memory_stamp(prepared.mounts);
 }
 
+// The group's warm container when it can serve `input`, with the line that hands it the message
+// in `take_line`; nullptr (and nothing computed while the pool is empty) otherwise.
 std::shared_ptr<detail::WarmEntry> take_warm(ContainerRunner::Impl& impl,
                                              const core::RegisteredGroup& group,
                                              const ContainerInput& input,
-                                             const PreparedMounts& prepared) {
+                                             const PreparedMounts& prepared,
+                                             std::string& take_line) {
     if (impl.warm->size() == 0) return nullptr;
+    auto lines = warm_lines(input);
     std::string why_not;
-    auto entry = impl.warm->take(group.folder, warm_key(impl, group, input, prepared), why_not);
+    auto entry =
+        impl.warm->take(group.folder, warm_key(impl, group, lines.header, prepared), why_not);
+    take_line = std::move(lines.take);
     if (!why_not.empty()) {
         spdlog::info("Warm container of {} not used ({}); starting one", group.name, why_not);
     }
@@ -320,7 +343,8 @@ awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup gr
     }
     ReleaseGuard release_on_failure(creds.release);
     auto entry = std::make_shared<detail::WarmEntry>();
-    entry->key = warm_key(impl, group, header, prepared);
+    auto header_line = warm_lines(header).header;
+    entry->key = warm_key(impl, group, header_line, prepared);
     auto run = prepare_run(impl, group, header, creds, std::move(prepared), true);
     entry->id = pool.next_id();
     run.session.on_stderr_line_before_input = pool.ready_watch(entry->id);
@@ -339,7 +363,6 @@ awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup gr
     entry->mounts = std::move(run.prepared.mounts);
     entry->started_wall = impl.clock.now();
     entry->started = std::chrono::steady_clock::now();
-    const auto header_line = warm_header_line(header);
     entry->group = std::move(group);
     entry->header = std::move(header);
     entry->hot = hot;
@@ -347,15 +370,11 @@ awaitable<void> start_warm(ContainerRunner::Impl& impl, core::RegisteredGroup gr
     pool.add(std::move(entry));
     release_on_failure.dismiss();
     // Written after add(): the session's hooks find the entry from now on.
-    if (!co_await detail::write_session_stdin(session, header_line)) {
+    if (!co_await detail::write_session_stdin(session, std::move(header_line))) {
         spdlog::debug("Warm container {} did not take its input header",
                       detail::session_container_name(session));
     }
 }
-
-} // namespace
-
-namespace {
 
 ContainerOutput finish_run(const ContainerRunner::Impl& impl, const core::RegisteredGroup& group,
                            const ContainerInput& input, const PreparedRun& run,
@@ -402,7 +421,8 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
         spdlog::error("Cannot prepare the container run of {}: {}", group.folder, e.what());
         co_return spawn_error(std::string("cannot prepare the host: ") + e.what());
     }
-    if (auto warm = take_warm(impl, group, input, prepared)) {
+    std::string take_line;
+    if (auto warm = take_warm(impl, group, input, prepared, take_line)) {
         ReleaseGuard release(std::move(warm->credentials.release));
         PreparedRun run;
         run.container_name = detail::session_container_name(warm->session);
@@ -411,7 +431,7 @@ awaitable<ContainerOutput> ContainerRunner::run(core::RegisteredGroup group, Con
         run.session.stdin_json = to_json_text(input);
         spdlog::info("Warm container taken: group={} container={}", group.name,
                      run.container_name);
-        auto result = co_await detail::finish_session(warm->session, warm_take_line(input),
+        auto result = co_await detail::finish_session(warm->session, std::move(take_line),
                                                       std::move(on_output),
                                                       std::move(hooks.on_started));
         co_return finish_run(impl, group, input, run, result, streaming, started, steady_start);

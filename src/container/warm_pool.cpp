@@ -58,11 +58,14 @@ WarmPool::~WarmPool() {
     if (image_watch_) image_watch_->terminate();
 }
 
+WarmPool::Entries::iterator WarmPool::find_by_id(std::uint64_t id) {
+    return std::find_if(entries_.begin(), entries_.end(),
+                        [id](const auto& e) { return e.second->entry->id == id; });
+}
+
 WarmPool::Slot* WarmPool::slot_by_id(std::uint64_t id) {
-    for (auto& [folder, slot] : entries_) {
-        if (slot->entry->id == id) return slot.get();
-    }
-    return nullptr;
+    const auto it = find_by_id(id);
+    return it == entries_.end() ? nullptr : it->second.get();
 }
 
 std::function<void(std::string_view)> WarmPool::ready_watch(std::uint64_t id) {
@@ -85,19 +88,17 @@ std::function<void()> WarmPool::exit_watch(std::uint64_t id) {
     std::weak_ptr<bool> alive = alive_;
     return [this, alive, id]() {
         if (alive.expired()) return;
-        for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-            if (it->second->entry->id != id) continue;
-            const auto entry = it->second->entry;
-            // Not started again here: whatever made it exit would make the next one exit too.
-            spdlog::warn("Warm container exited before a message took it: group={} container={} "
-                         "stderr: {}",
-                         entry->group_name, session_container_name(entry->session),
-                         one_line(session_stderr_tail(entry->session, 600), 600));
-            if (entry->credentials.release) entry->credentials.release();
-            entries_.erase(it);
-            if (entries_.empty()) stop_image_watch();
-            return;
-        }
+        const auto it = find_by_id(id);
+        if (it == entries_.end()) return; // dismissed before it exited
+        const auto entry = it->second->entry;
+        // Not started again here: whatever made it exit would make the next one exit too.
+        spdlog::warn("Warm container exited before a message took it: group={} container={} "
+                     "stderr: {}",
+                     entry->group_name, session_container_name(entry->session),
+                     one_line(session_stderr_tail(entry->session, 600), 600));
+        if (entry->credentials.release) entry->credentials.release();
+        entries_.erase(it);
+        if (entries_.empty()) stop_image_watch();
     };
 }
 
@@ -136,15 +137,13 @@ void WarmPool::add(std::shared_ptr<WarmEntry> entry) {
 }
 
 void WarmPool::expire(std::uint64_t id) {
-    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-        if (it->second->entry->id != id) continue;
-        auto entry = it->second->entry;
-        dismiss_slot(it, entry->hot ? "WARM_POOL_TTL; a hot group gets a fresh one"
-                                    : "idle for WARM_POOL_TTL");
-        // A fresh container rather than an old one: the TTL also bounds a container's age.
-        if (entry->hot && !stopping_) restart_(entry->group, entry->header, true);
-        return;
-    }
+    const auto it = find_by_id(id);
+    if (it == entries_.end()) return;
+    auto entry = it->second->entry;
+    dismiss_slot(it, entry->hot ? "WARM_POOL_TTL; a hot group gets a fresh one"
+                                : "idle for WARM_POOL_TTL");
+    // A fresh container rather than an old one: the TTL also bounds a container's age.
+    if (entry->hot && !stopping_) restart_(entry->group, entry->header, true);
 }
 
 std::shared_ptr<WarmEntry> WarmPool::take(const std::string& folder, const std::string& key,
@@ -172,8 +171,7 @@ void WarmPool::dismiss(const std::string& folder, const std::string& reason) {
     if (auto it = entries_.find(folder); it != entries_.end()) dismiss_slot(it, reason);
 }
 
-void WarmPool::dismiss_slot(std::map<std::string, std::unique_ptr<Slot>>::iterator it,
-                            const std::string& reason) {
+void WarmPool::dismiss_slot(Entries::iterator it, const std::string& reason) {
     auto entry = std::move(it->second->entry);
     it->second->ttl.cancel();
     entries_.erase(it);

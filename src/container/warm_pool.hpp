@@ -96,8 +96,9 @@ class WarmPool {
 
   private:
     struct Slot;
-    void dismiss_slot(std::map<std::string, std::unique_ptr<Slot>>::iterator it,
-                      const std::string& reason);
+    using Entries = std::map<std::string, std::unique_ptr<Slot>>; ///< by group folder
+    Entries::iterator find_by_id(std::uint64_t id);
+    void dismiss_slot(Entries::iterator it, const std::string& reason);
     void expire(std::uint64_t id);
     bool start_image_watch();
     void stop_image_watch();
@@ -116,7 +117,7 @@ class WarmPool {
     const std::chrono::milliseconds ttl_;
     const std::chrono::milliseconds stop_timeout_;
     Restart restart_;
-    std::map<std::string, std::unique_ptr<Slot>> entries_; ///< by group folder
+    Entries entries_;
     std::vector<SessionPtr> leaving_; ///< dismissed, not yet exited
     std::uint64_t last_id_ = 0;
     bool stopping_ = false;

@@ -155,9 +155,7 @@ awaitable<container::ContainerOutput> AgentLauncher::run(core::RegisteredGroup g
     }};
     health_.begin(folder, jid);
     container::ContainerOutput result;
-    // What a warm container for the group's next run is started with (see keep_warm below).
-    auto warm_group = group;
-    auto warm_header = input;
+    auto warm_group = group; // for the warm container started after a success (below)
     try {
         result = co_await runner_.run(std::move(group), std::move(input), forward, hooks);
     } catch (const std::exception& e) {
@@ -180,11 +178,8 @@ awaitable<container::ContainerOutput> AgentLauncher::run(core::RegisteredGroup g
     } else if (keep_session) {
         // The group's next message most likely comes after this container has closed: have
         // its agent started by then. Only after a success: a failing start would fail again.
-        warm_header.prompt.clear();
-        warm_header.is_scheduled_task.reset();
-        warm_header.script.reset();
-        warm_header.session_id = session(folder);
-        runner_.keep_warm(std::move(warm_group), std::move(warm_header), is_hot(folder));
+        auto header = input_for(warm_group, jid); // the session id just remembered included
+        runner_.keep_warm(std::move(warm_group), std::move(header), is_hot(folder));
     }
     co_return result;
 }

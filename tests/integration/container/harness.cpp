@@ -84,7 +84,7 @@ ContainerRunner& RunnerFixture::runner() {
             return RunCredentials{base_url_, oauth_, [this] { ++credential_releases_; },
                                   [this] {
                                       ++credential_activations_;
-                                      return true;
+                                      return activation_succeeds_;
                                   }};
         };
         runner_ = std::make_unique<ContainerRunner>(io_, config_, settings_, source, *security_,

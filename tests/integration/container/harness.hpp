@@ -76,6 +76,7 @@ protected:
     int credential_requests_ = 0;
     int credential_releases_ = 0;
     int credential_activations_ = 0;
+    bool activation_succeeds_ = true; ///< false: the proxy has forgotten the run meanwhile
     std::vector<Admission> admissions_;
     std::string base_url_ = "http://host.docker.internal:3001/run-token-abc";
     bool oauth_ = false;

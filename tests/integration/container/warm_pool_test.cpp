@@ -122,6 +122,31 @@ TEST_F(WarmPoolTest, HardTimeoutCountsFromTheTakeNotFromTheWarmStart) {
     EXPECT_EQ(stdin_docs().at(0)["prompt"], "late but fine");
 }
 
+// A warm container whose token the proxy no longer admits would answer with 401s: the message
+// gets a cold start instead, and the warm container is sent away.
+TEST_F(WarmPoolTest, ATokenThatCannotBeActivatedMeansAColdStart) {
+    const auto g = group("family");
+    runner().keep_warm(g, header("family", std::nullopt));
+    ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
+    activation_succeeds_ = false;
+    EXPECT_EQ(run_now(g, input("family", "hi")).status, OutputStatus::success);
+    ASSERT_TRUE(drive_until([&] { return run_records().size() == 2; }));
+    int cold = 0, dismissed = 0;
+    const auto docs = stdin_docs();
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+        if (!has_warm_flag(run_records()[i])) {
+            ++cold;
+            EXPECT_EQ(docs[i]["prompt"], "hi");
+        } else {
+            dismissed += docs[i].value("dismissed", false) ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(cold, 1);
+    EXPECT_EQ(dismissed, 1);
+    EXPECT_EQ(credential_activations_, 1);
+    EXPECT_EQ(credential_releases_, 2);
+}
+
 TEST_F(WarmPoolTest, ScheduledTaskFlagTravelsWithTheTake) {
     const auto g = group("family");
     runner().keep_warm(g, header("family", std::nullopt));

@@ -3,6 +3,7 @@
 // runner's: a message takes a ready container of its own group, with the proxy token dormant
 // until then; anything that could make it differ from a cold start (session, runner source,
 // image, TTL, its own death or output) means a cold start instead, never a wrong container.
+#include <ctime>
 #include <fstream>
 
 #include "harness.hpp"
@@ -309,7 +310,8 @@ TEST_F(WarmPoolTest, ImageEventDismissesAllAndStartsThemAgainWhenQuiet) {
     runner().keep_warm(group("family"), header("family", std::nullopt));
     ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
     const auto first = runner().warm_containers().at(0).container_name;
-    std::ofstream(events_, std::ios::app) << "image tag sha256:abc (name=nanoclaw-agent:latest)\n";
+    std::ofstream(events_, std::ios::app)
+        << std::time(nullptr) << " image tag sha256:abc (name=nanoclaw-agent:latest)\n";
     ASSERT_TRUE(drive_until([&] { return warm_count() == 0; }, 5s))
         << "a rebuilt image must never answer through an old container";
     EXPECT_EQ(credential_releases_, 1);

@@ -306,6 +306,24 @@ TEST_F(WarmPoolTest, OutputBeforeTheTakeMakesItUnusable) {
     EXPECT_EQ(cold, 1);
 }
 
+// A dismissed container leaves by itself when its stdin closes; one that does not is stopped.
+TEST_F(WarmPoolTest, ADismissedContainerThatDoesNotLeaveIsStoppedByName) {
+    fake_env("FAKE_RUNTIME_WARM", "deaf");
+    config_.warm_pool_ttl = 200ms;
+    runner().keep_warm(group("family"), header("family", std::nullopt));
+    ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
+    const auto name = runner().warm_containers().at(0).container_name;
+    const auto stopped = [&] {
+        for (const auto& r : records()) {
+            if (r["argv"][0] == "stop" && r["argv"].back() == name) return true;
+        }
+        return false;
+    };
+    drive_until([] { return false; }, 2s);
+    EXPECT_FALSE(stopped()) << "no stop while it may still be leaving by itself";
+    EXPECT_TRUE(drive_until(stopped, 10s)) << "still running 5 s after its stdin closed";
+}
+
 TEST_F(WarmPoolTest, ImageEventDismissesAllAndStartsThemAgainWhenQuiet) {
     runner().keep_warm(group("family"), header("family", std::nullopt));
     ASSERT_TRUE(drive_until([&] { return warm_ready("family"); }));
